@@ -1,0 +1,12 @@
+# Turns the migration files into a C array: {version, name, sql} in order.
+set(content "/* generated from the files in src/store/schema; do not edit */\n#include \"store/migrations.h\"\nconst struct store_migration store_migrations[] = {\n")
+foreach(f ${FILES})
+  get_filename_component(name ${f} NAME)
+  string(REGEX MATCH "^[0-9]+" ver ${name})
+  math(EXPR ver "${ver} + 0")
+  file(READ ${f} sql HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" sql "${sql}")
+  string(APPEND content "  {${ver}, \"${name}\", \"${sql}\"},\n")
+endforeach()
+string(APPEND content "  {0, 0, 0}\n};\n")
+file(WRITE ${OUT} "${content}")

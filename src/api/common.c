@@ -1,0 +1,226 @@
+/* Helpers shared by the resource files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+
+json_t *api_body(http_req_t *req)
+{
+    json_error_t je;
+    if (req->body_len == 0) {
+        fy_fail(&req->err, 400, "empty_body", "请求体为空，应为 JSON 对象 (the body is empty; a JSON object is expected)");
+        return NULL;
+    }
+    json_t *j = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!j) {
+        fy_fail(&req->err, 400, "malformed_json",
+                "请求体不是有效的 JSON：第 %d 行第 %d 列，%s (malformed JSON at line %d column %d: %s)", je.line,
+                je.column, je.text, je.line, je.column, je.text);
+        return NULL;
+    }
+    arena_defer(req->arena, (void (*)(void *))json_decref, j);
+    if (!json_is_object(j)) {
+        fy_fail(&req->err, 400, "not_object", "请求体应为 JSON 对象 (the body must be a JSON object)");
+        return NULL;
+    }
+    return j;
+}
+
+static bool parse_id(const char *s, int64_t *out)
+{
+    if (!s || !*s || strlen(s) > 18)
+        return false;
+    int64_t v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10 + (*p - '0');
+    }
+    if (v <= 0)
+        return false;
+    *out = v;
+    return true;
+}
+
+int api_id_param(http_req_t *req, int n, int64_t *out)
+{
+    if (n >= req->nparams || !parse_id(req->params[n], out))
+        return fy_fail(&req->err, 404, "not_found", "没有这条记录 (no such record: %s)",
+                       n < req->nparams ? req->params[n] : "?");
+    return 0;
+}
+
+static int query_int(http_req_t *req, const char *key, long def, long min, long max, long *out)
+{
+    const char *s = http_query(req, key);
+    if (!s) {
+        *out = def;
+        return 0;
+    }
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < min || v > max) {
+        fy_field(&req->err, key, "range", "%s 应为 %ld–%ld 之间的整数 (%s must be an integer from %ld to %ld)", key,
+                 min, max, key, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int api_paging(http_req_t *req, int *limit, int *offset, int *page)
+{
+    long p, size;
+    int rc = query_int(req, "page", 1, 1, 1000000, &p);
+    rc |= query_int(req, "page_size", 20, 1, 100, &size);
+    if (rc)
+        return -1;
+    *limit = (int)size;
+    *offset = (int)((p - 1) * size);
+    *page = (int)p;
+    return 0;
+}
+
+int api_query_date(http_req_t *req, const char *key, fy_date_t *out, bool *present)
+{
+    const char *s = http_query(req, key);
+    *present = s != NULL;
+    if (!s)
+        return 0;
+    if (!fy_date_parse(s, out)) {
+        fy_field(&req->err, key, "date", "%s 应为有效日期 YYYY-MM-DD (%s must be a date as YYYY-MM-DD)", key, key);
+        return -1;
+    }
+    return 0;
+}
+
+int api_query_bool(http_req_t *req, const char *key, bool *out, bool *present)
+{
+    const char *s = http_query(req, key);
+    *present = s != NULL;
+    if (!s)
+        return 0;
+    if (strcmp(s, "true") == 0 || strcmp(s, "1") == 0)
+        *out = true;
+    else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
+        *out = false;
+    else {
+        fy_field(&req->err, key, "bool", "%s 应为 true 或 false (%s must be true or false)", key, key);
+        return -1;
+    }
+    return 0;
+}
+
+int api_audit(store_tx_t *tx, http_req_t *req, const char *action, const char *resource, const char *resource_id,
+              const char *reason, fy_err_t *e)
+{
+    api_user_t *u = api_user(req);
+    store_audit_t a = {0};
+    a.at = fy_now_ms();
+    a.user_id = u ? u->id : 0;
+    a.username = u ? u->username : NULL;
+    a.role = u ? role_name(u->role) : NULL;
+    a.action = action;
+    a.resource = resource;
+    a.resource_id = resource_id;
+    a.client_ip = req->client_ip;
+    a.reason = reason;
+    return store_audit_append(tx, &a, e);
+}
+
+struct audit_read_ctx {
+    http_req_t *req;
+    const char *action, *resource, *resource_id, *reason;
+};
+
+static int audit_read_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
+{
+    struct audit_read_ctx *c = vctx;
+    return api_audit(tx, c->req, c->action, c->resource, c->resource_id, c->reason, e);
+}
+
+int api_audit_read(http_req_t *req, const char *action, const char *resource, const char *resource_id,
+                   const char *reason)
+{
+    struct audit_read_ctx c = {req, action, resource, resource_id, reason};
+    return store_write(api_app(req)->store, req->arena, audit_read_unit, &c, &req->err);
+}
+
+void api_reply(http_resp_t *resp, int status, buf_t *json)
+{
+    buf_free(&resp->body);
+    resp->body = *json;
+    *json = (buf_t){0};
+    resp->status = status;
+    resp->content_type = "application/json; charset=utf-8";
+}
+
+void api_reply_tree(http_resp_t *resp, int status, json_t *tree)
+{
+    char *s = json_dumps(tree, JSON_COMPACT);
+    json_decref(tree);
+    buf_free(&resp->body);
+    buf_puts(&resp->body, s ? s : "null");
+    free(s);
+    resp->status = status;
+    resp->content_type = "application/json; charset=utf-8";
+}
+
+static void key(buf_t *b, const char *k, bool comma)
+{
+    if (comma)
+        buf_putc(b, ',');
+    buf_putc(b, '"');
+    buf_puts(b, k);
+    buf_puts(b, "\":");
+}
+
+void api_kv_str(buf_t *b, const char *k, const char *v, bool comma)
+{
+    key(b, k, comma);
+    buf_json_str(b, v);
+}
+
+void api_kv_int(buf_t *b, const char *k, long long v, bool comma)
+{
+    key(b, k, comma);
+    buf_printf(b, "%lld", v);
+}
+
+void api_kv_date(buf_t *b, const char *k, fy_date_t d, bool has, bool comma)
+{
+    key(b, k, comma);
+    if (!has) {
+        buf_puts(b, "null");
+        return;
+    }
+    char s[11];
+    fy_date_format(d, s);
+    buf_json_str(b, s);
+}
+
+void api_kv_instant(buf_t *b, const char *k, int64_t ms, bool comma)
+{
+    key(b, k, comma);
+    if (!ms) {
+        buf_puts(b, "null");
+        return;
+    }
+    char s[21];
+    fy_instant_format(ms, s);
+    buf_json_str(b, s);
+}
+
+int api_check_woman(http_req_t *req, store_tx_t *tx, int64_t woman_id, fy_err_t *e)
+{
+    scope_facts_t f;
+    int rc = store_woman_scope_facts(tx, woman_id, &f, e);
+    if (rc < 0)
+        return -1;
+    if (rc == 1)
+        return fy_fail(e, 404, "not_found", "没有这位妇女的档案 (no such woman: %lld)", (long long)woman_id);
+    if (!scope_allows(&api_user(req)->scope, &f))
+        return fy_fail(e, 403, "out_of_scope", "该档案不在您的管辖范围内 (this record is outside your scope)");
+    return 0;
+}

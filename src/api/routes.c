@@ -1,0 +1,41 @@
+/* The route table: every resource file's routes, gathered once. A new
+ * resource file adds its table here. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+
+#define TABLE(name)                                                                                                \
+    extern const http_route_t api_##name##_routes[];                                                               \
+    extern const size_t api_##name##_nroutes;
+TABLE(reference)
+TABLE(auth)
+TABLE(women)
+TABLE(audit)
+
+const http_route_t *api_routes(size_t *n)
+{
+    static http_route_t *all;
+    static size_t count;
+    if (!all) {
+        const struct {
+            const http_route_t *r;
+            size_t n;
+        } tables[] = {
+            {api_reference_routes, api_reference_nroutes},
+            {api_auth_routes, api_auth_nroutes},
+            {api_women_routes, api_women_nroutes},
+            {api_audit_routes, api_audit_nroutes},
+        };
+        size_t total = 0;
+        for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+            total += tables[i].n;
+        all = malloc(total * sizeof *all);
+        for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+            memcpy(all + count, tables[i].r, tables[i].n * sizeof *all);
+            count += tables[i].n;
+        }
+    }
+    *n = count;
+    return all;
+}

@@ -1,0 +1,392 @@
+/* The SQLite store: connections, read units, the group-commit writer and
+ * migrations. Entity functions live in sqlite_<entity>.c. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/buf.h"
+#include "store/migrations.h"
+#include "store/sqlite_int.h"
+
+#define STMT_CACHE 128
+#define GROUP_MAX 512
+
+struct conn {
+    sqlite3 *db;
+    struct {
+        const char *sql;
+        sqlite3_stmt *stmt;
+    } cache[STMT_CACHE];
+    int ncache;
+};
+
+struct job {
+    store_fn fn;
+    void *ctx;
+    fy_err_t *e;
+    arena_t *arena;
+    int rc;
+    bool done;
+    struct job *next;
+};
+
+struct store {
+    char *path;
+    /* readers: one connection per thread, created on first use */
+    pthread_key_t reader_key;
+    pthread_mutex_t readers_mu;
+    struct conn **readers;
+    size_t nreaders, capreaders;
+    /* the writer */
+    struct conn writer;
+    pthread_t writer_thread;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    struct job *head, *tail;
+    bool stopping;
+    /* audit chain tail (writer only) */
+    int64_t audit_seq, audit_seq_saved;
+    uint8_t audit_hash[32], audit_hash_saved[32];
+};
+
+/* exposed to sqlite_audit.c through these accessors */
+int64_t *sq_audit_seq(store_t *st);
+uint8_t *sq_audit_hash(store_t *st);
+int64_t *sq_audit_seq(store_t *st) { return &st->audit_seq; }
+uint8_t *sq_audit_hash(store_t *st) { return st->audit_hash; }
+
+void sq_audit_tail_save(store_t *st)
+{
+    st->audit_seq_saved = st->audit_seq;
+    memcpy(st->audit_hash_saved, st->audit_hash, 32);
+}
+
+void sq_audit_tail_restore(store_t *st)
+{
+    st->audit_seq = st->audit_seq_saved;
+    memcpy(st->audit_hash, st->audit_hash_saved, 32);
+}
+
+const char *store_kind(const store_t *st) { return "sqlite"; }
+arena_t *store_tx_arena(store_tx_t *tx) { return tx->arena; }
+sqlite3 *sq_db(store_tx_t *tx) { return tx->conn->db; }
+
+int sq_fail(store_tx_t *tx, int rc, fy_err_t *e)
+{
+    const char *msg = tx ? sqlite3_errmsg(tx->conn->db) : sqlite3_errstr(rc);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return fy_fail(e, 409, "conflict", "与现有记录冲突 (conflicts with an existing record: %s)", msg);
+    fprintf(stderr, "fuyou: sqlite error %d: %s\n", rc, msg);
+    return fy_fail(e, 503, "store", "数据库暂不可用，请稍后重试 (the database is unavailable, retry later)");
+}
+
+sqlite3_stmt *sq_stmt(store_tx_t *tx, const char *sql, fy_err_t *e)
+{
+    struct conn *c = tx->conn;
+    for (int i = 0; i < c->ncache; i++)
+        if (c->cache[i].sql == sql) {
+            sqlite3_reset(c->cache[i].stmt);
+            sqlite3_clear_bindings(c->cache[i].stmt);
+            return c->cache[i].stmt;
+        }
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+    if (rc != SQLITE_OK) {
+        fprintf(stderr, "fuyou: prepare failed: %s\n  %s\n", sqlite3_errmsg(c->db), sql);
+        sq_fail(tx, rc, e);
+        return NULL;
+    }
+    if (c->ncache < STMT_CACHE) {
+        c->cache[c->ncache].sql = sql;
+        c->cache[c->ncache].stmt = s;
+        c->ncache++;
+    } else {
+        /* cache full: keep the statement alive by evicting the oldest */
+        sqlite3_finalize(c->cache[0].stmt);
+        memmove(&c->cache[0], &c->cache[1], sizeof c->cache[0] * (STMT_CACHE - 1));
+        c->cache[STMT_CACHE - 1].sql = sql;
+        c->cache[STMT_CACHE - 1].stmt = s;
+    }
+    return s;
+}
+
+const char *sq_text(store_tx_t *tx, sqlite3_stmt *s, int col)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    if (!t)
+        return NULL;
+    return arena_strndup(tx->arena, (const char *)t, (size_t)sqlite3_column_bytes(s, col));
+}
+
+void sq_bind_text(sqlite3_stmt *s, int idx, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, idx, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, idx);
+}
+
+static int conn_open(const char *path, struct conn *c, bool writer, fy_err_t *e)
+{
+    memset(c, 0, sizeof *c);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(path, &c->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        fy_fail(e, 503, "store", "无法打开数据库 (cannot open the database %s: %s)", path,
+                c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        sqlite3_close(c->db);
+        c->db = NULL;
+        return -1;
+    }
+    sqlite3_busy_timeout(c->db, 5000);
+    const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                                   "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;"
+                                 : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-4000;"
+                                   "PRAGMA temp_store=MEMORY;";
+    char *err = NULL;
+    if (sqlite3_exec(c->db, pragmas, NULL, NULL, &err) != SQLITE_OK) {
+        fy_fail(e, 503, "store", "数据库设置失败 (database set-up failed: %s)", err ? err : "?");
+        sqlite3_free(err);
+        return -1;
+    }
+    return 0;
+}
+
+static void conn_close(struct conn *c)
+{
+    for (int i = 0; i < c->ncache; i++)
+        sqlite3_finalize(c->cache[i].stmt);
+    c->ncache = 0;
+    if (c->db)
+        sqlite3_close(c->db);
+    c->db = NULL;
+}
+
+static int exec(sqlite3 *db, const char *sql, fy_err_t *e)
+{
+    char *err = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        fy_fail(e, 503, "store", "数据库语句失败 (statement failed: %s)", err ? err : "?");
+        fprintf(stderr, "fuyou: %s\n", err ? err : "?");
+        sqlite3_free(err);
+        return -1;
+    }
+    return 0;
+}
+
+static int migrate(sqlite3 *db, fy_err_t *e)
+{
+    if (exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                 " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))",
+             e))
+        return -1;
+    for (const struct store_migration *m = store_migrations; m->sql; m++) {
+        sqlite3_stmt *s;
+        sqlite3_prepare_v2(db, "SELECT 1 FROM schema_migrations WHERE version = ?", -1, &s, NULL);
+        sqlite3_bind_int(s, 1, m->version);
+        bool applied = sqlite3_step(s) == SQLITE_ROW;
+        sqlite3_finalize(s);
+        if (applied)
+            continue;
+        if (exec(db, "BEGIN IMMEDIATE", e))
+            return -1;
+        if (exec(db, m->sql, e)) {
+            exec(db, "ROLLBACK", e);
+            return fy_fail(e, 503, "migration", "数据库迁移 %s 失败 (migration %s failed)", m->name, m->name);
+        }
+        sqlite3_prepare_v2(db, "INSERT INTO schema_migrations(version, name) VALUES (?, ?)", -1, &s, NULL);
+        sqlite3_bind_int(s, 1, m->version);
+        sqlite3_bind_text(s, 2, m->name, -1, SQLITE_STATIC);
+        sqlite3_step(s);
+        sqlite3_finalize(s);
+        if (exec(db, "COMMIT", e))
+            return -1;
+    }
+    return 0;
+}
+
+int store_schema_version(store_t *st)
+{
+    sqlite3_stmt *s;
+    int v = 0;
+    if (sqlite3_prepare_v2(st->writer.db, "SELECT max(version) FROM schema_migrations", -1, &s, NULL) == SQLITE_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW)
+            v = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+    }
+    return v;
+}
+
+static void finish(store_t *st, struct job *batch, int rc_all, fy_err_t *commit_err)
+{
+    pthread_mutex_lock(&st->mu);
+    for (struct job *j = batch; j; j = j->next) {
+        if (rc_all && j->rc == 0) {
+            *j->e = *commit_err;
+            j->rc = -1;
+        }
+        j->done = true;
+    }
+    pthread_cond_broadcast(&st->done);
+    pthread_mutex_unlock(&st->mu);
+}
+
+static void *writer_main(void *arg)
+{
+    store_t *st = arg;
+    sqlite3 *db = st->writer.db;
+    for (;;) {
+        pthread_mutex_lock(&st->mu);
+        while (!st->head && !st->stopping)
+            pthread_cond_wait(&st->work, &st->mu);
+        if (!st->head && st->stopping) {
+            pthread_mutex_unlock(&st->mu);
+            break;
+        }
+        /* take up to GROUP_MAX queued units: they share one commit */
+        struct job *batch = st->head, *last = st->head;
+        int n = 1;
+        while (last->next && n < GROUP_MAX) {
+            last = last->next;
+            n++;
+        }
+        st->head = last->next;
+        if (!st->head)
+            st->tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&st->mu);
+
+        fy_err_t err = {0};
+        if (exec(db, "BEGIN IMMEDIATE", &err)) {
+            finish(st, batch, -1, &err);
+            continue;
+        }
+        sq_audit_tail_save(st);
+        int64_t tx_seq = st->audit_seq;
+        uint8_t tx_hash[32];
+        memcpy(tx_hash, st->audit_hash, 32);
+        for (struct job *j = batch; j; j = j->next) {
+            store_tx_t tx = {&st->writer, j->arena, true, st};
+            fy_err_t se = {0};
+            exec(db, "SAVEPOINT unit", &se);
+            sq_audit_tail_save(st);
+            j->rc = j->fn(&tx, j->ctx, j->e);
+            if (j->rc) {
+                exec(db, "ROLLBACK TO unit", &se);
+                sq_audit_tail_restore(st);
+            }
+            exec(db, "RELEASE unit", &se);
+        }
+        int rc = exec(db, "COMMIT", &err);
+        if (rc) {
+            exec(db, "ROLLBACK", &err);
+            st->audit_seq = tx_seq;
+            memcpy(st->audit_hash, tx_hash, 32);
+        }
+        finish(st, batch, rc, &err);
+    }
+    return NULL;
+}
+
+int store_open(const char *path, store_t **out, fy_err_t *e)
+{
+    store_t *st = calloc(1, sizeof *st);
+    st->path = strdup(path);
+    /* create the parent directory of a relative path like var/fuyou.db */
+    char *slash = strrchr(st->path, '/');
+    if (slash && slash != st->path) {
+        *slash = 0;
+        mkdir(st->path, 0755);
+        *slash = '/';
+    }
+    if (conn_open(path, &st->writer, true, e) || migrate(st->writer.db, e)) {
+        conn_close(&st->writer);
+        free(st->path);
+        free(st);
+        return -1;
+    }
+    sq_audit_tail_load(st, st->writer.db);
+    pthread_key_create(&st->reader_key, NULL);
+    pthread_mutex_init(&st->readers_mu, NULL);
+    pthread_mutex_init(&st->mu, NULL);
+    pthread_cond_init(&st->work, NULL);
+    pthread_cond_init(&st->done, NULL);
+    pthread_create(&st->writer_thread, NULL, writer_main, st);
+    *out = st;
+    return 0;
+}
+
+void store_close(store_t *st)
+{
+    if (!st)
+        return;
+    pthread_mutex_lock(&st->mu);
+    st->stopping = true;
+    pthread_cond_signal(&st->work);
+    pthread_mutex_unlock(&st->mu);
+    pthread_join(st->writer_thread, NULL);
+    for (size_t i = 0; i < st->nreaders; i++) {
+        conn_close(st->readers[i]);
+        free(st->readers[i]);
+    }
+    free(st->readers);
+    sqlite3_exec(st->writer.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    conn_close(&st->writer);
+    pthread_key_delete(st->reader_key);
+    free(st->path);
+    free(st);
+}
+
+static struct conn *reader(store_t *st, fy_err_t *e)
+{
+    struct conn *c = pthread_getspecific(st->reader_key);
+    if (c)
+        return c;
+    c = calloc(1, sizeof *c);
+    if (conn_open(st->path, c, false, e)) {
+        free(c);
+        return NULL;
+    }
+    pthread_mutex_lock(&st->readers_mu);
+    if (st->nreaders == st->capreaders) {
+        st->capreaders = st->capreaders ? st->capreaders * 2 : 16;
+        st->readers = realloc(st->readers, st->capreaders * sizeof *st->readers);
+    }
+    st->readers[st->nreaders++] = c;
+    pthread_mutex_unlock(&st->readers_mu);
+    pthread_setspecific(st->reader_key, c);
+    return c;
+}
+
+int store_read(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
+{
+    struct conn *c = reader(st, e);
+    if (!c)
+        return -1;
+    store_tx_t tx = {c, a, false, st};
+    if (exec(c->db, "BEGIN", e))
+        return -1;
+    int rc = fn(&tx, ctx, e);
+    fy_err_t ignore = {0};
+    exec(c->db, "COMMIT", &ignore);
+    return rc;
+}
+
+int store_write(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
+{
+    struct job j = {fn, ctx, e, a, 0, false, NULL};
+    pthread_mutex_lock(&st->mu);
+    if (st->tail)
+        st->tail->next = &j;
+    else
+        st->head = &j;
+    st->tail = &j;
+    pthread_cond_signal(&st->work);
+    while (!j.done)
+        pthread_cond_wait(&st->done, &st->mu);
+    pthread_mutex_unlock(&st->mu);
+    return j.rc;
+}

@@ -1,0 +1,35 @@
+/* Internal to the SQLite store: the connection of a unit of work and the
+ * statement cache. Only src/store/sqlite*.c include this. */
+#ifndef FY_STORE_SQLITE_INT_H
+#define FY_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+struct conn;
+
+struct store_tx {
+    struct conn *conn;
+    arena_t *arena;
+    bool writing;
+    store_t *st;
+};
+
+/* A cached prepared statement for a static SQL string (keyed by address),
+ * reset and with bindings cleared. */
+sqlite3_stmt *sq_stmt(store_tx_t *tx, const char *sql, fy_err_t *e);
+sqlite3 *sq_db(store_tx_t *tx);
+/* Turns a SQLite failure into a 503 (or 409 for a constraint). Returns -1. */
+int sq_fail(store_tx_t *tx, int rc, fy_err_t *e);
+/* Column text copied into the unit's arena; NULL for SQL NULL. */
+const char *sq_text(store_tx_t *tx, sqlite3_stmt *s, int col);
+/* Binds a string or NULL. */
+void sq_bind_text(sqlite3_stmt *s, int idx, const char *v);
+
+/* The audit chain's tail, kept by the writer (see sqlite_audit.c). */
+void sq_audit_tail_load(store_t *st, sqlite3 *db);
+void sq_audit_tail_save(store_t *st);
+void sq_audit_tail_restore(store_t *st);
+
+#endif
