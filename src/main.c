@@ -10,6 +10,7 @@
 #include "base/secret.h"
 #include "demo/demo.h"
 #include "http/http.h"
+#include "jobs/jobs.h"
 #include "store/store.h"
 
 static const char *usage_main =
@@ -34,6 +35,9 @@ static const char *usage_serve =
     "  --threads N   HTTP worker threads (default 16)\n"
     "  --data DIR    reference data directory (default data)\n"
     "  --web DIR     static web UI directory (default web)\n"
+    "  --anc-schedule ID  antenatal schedule for new pregnancies: anc-national-2011 (default)\n"
+    "                or anc-cma-2018\n"
+    "  --job-interval S  seconds between reminder/overdue scans (default 60)\n"
     "Prints one line `listening on http://ADDR:PORT` once ready.\n";
 
 static const char *usage_migrate = "usage: fuyou migrate [--db PATH]\n"
@@ -51,7 +55,8 @@ static const char *usage_audit = "usage: fuyou audit verify [--db PATH]\n"
                                  "  and exits 1.\n";
 
 typedef struct {
-    const char *db, *bind, *data, *web;
+    const char *db, *bind, *data, *web, *anc_schedule;
+    long job_interval;
     int port, threads;
     const char *username, *role, *institution, *district, *woman;
     bool password_stdin, help;
@@ -90,6 +95,8 @@ static int parse_opts(int argc, char **argv, opts_t *o)
         OPT_STR("--bind", bind)
         OPT_STR("--data", data)
         OPT_STR("--web", web)
+        OPT_STR("--anc-schedule", anc_schedule)
+        OPT_LONG("--job-interval", job_interval)
         OPT_STR("--username", username)
         OPT_STR("--role", role)
         OPT_STR("--institution", institution)
@@ -149,12 +156,18 @@ static int cmd_serve(opts_t *o)
         return 0;
     }
     app_t app = {0};
-    app.data_dir = o->data;
+    char err[512];
+    if (app_load(&app, o->data, o->anc_schedule, err, sizeof err)) {
+        fprintf(stderr, "fuyou: %s\n", err);
+        app_unload(&app);
+        return 1;
+    }
     app.web_dir = o->web;
-    if (!(app.ref = load_ref(o->data)))
+    if (!(app.store = open_store(o))) {
+        app_unload(&app);
         return 1;
-    if (!(app.store = open_store(o)))
-        return 1;
+    }
+    jobs_t *jobs = jobs_start(&app, (int)o->job_interval);
     http_config_t cfg = {0};
     cfg.bind = o->bind;
     cfg.port = o->port;
@@ -170,7 +183,9 @@ static int cmd_serve(opts_t *o)
     signal(SIGPIPE, SIG_IGN);
     if (http_start(&cfg, &srv, &port, &e)) {
         fprintf(stderr, "fuyou: %s\n", e.detail);
+        jobs_stop(jobs);
         store_close(app.store);
+        app_unload(&app);
         return 1;
     }
     struct sigaction sa = {0};
@@ -182,8 +197,9 @@ static int cmd_serve(opts_t *o)
     while (!stop_requested)
         pause();
     http_stop(srv);
+    jobs_stop(jobs);
     store_close(app.store);
-    refdata_free(app.ref);
+    app_unload(&app);
     return 0;
 }
 
@@ -367,7 +383,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     int sub = (strcmp(cmd, "user") == 0 || strcmp(cmd, "audit") == 0) && argc > 2 && argv[2][0] != '-';
     opts_t o = {.db = "var/fuyou.db", .bind = "127.0.0.1", .data = "data", .web = "web", .port = 8080,
-                .threads = 16, .births = 100000, .seed = 1};
+                .threads = 16, .births = 100000, .seed = 1, .job_interval = 60};
     if (parse_opts(argc - 2 - sub, argv + 2 + sub, &o))
         return 2;
     if (strcmp(cmd, "serve") == 0)

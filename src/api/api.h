@@ -15,6 +15,8 @@
 #include "base/err.h"
 #include "base/jv.h"
 #include "domain/refdata.h"
+#include "domain/risk.h"
+#include "domain/schedule.h"
 #include "domain/scope.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -22,9 +24,20 @@
 typedef struct app {
     store_t *store;
     refdata_t *ref;
+    risk_criteria_t *risk;
+    schedule_t *anc_schedules[4]; /* every antenatal schedule loaded, by id */
+    size_t n_anc_schedules;
+    schedule_t *anc_schedule; /* the configured one for new pregnancies */
     const char *data_dir;
     const char *web_dir;
 } app_t;
+
+/* Loads reference data, rule tables and schedules from data_dir; the
+ * antenatal schedule named `anc_schedule_id` applies to new pregnancies. */
+int app_load(app_t *app, const char *data_dir, const char *anc_schedule_id, char *err, size_t errlen);
+void app_unload(app_t *app);
+/* An antenatal schedule by id, or NULL. */
+const schedule_t *app_anc_schedule(const app_t *app, const char *id);
 
 typedef struct api_user {
     int64_t id;

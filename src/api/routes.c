@@ -12,6 +12,12 @@ TABLE(reference)
 TABLE(auth)
 TABLE(women)
 TABLE(audit)
+TABLE(pregnancy)
+TABLE(delivery)
+TABLE(guidance)
+TABLE(appointment)
+TABLE(worklist)
+TABLE(children)
 
 const http_route_t *api_routes(size_t *n)
 {
@@ -26,6 +32,12 @@ const http_route_t *api_routes(size_t *n)
             {api_auth_routes, api_auth_nroutes},
             {api_women_routes, api_women_nroutes},
             {api_audit_routes, api_audit_nroutes},
+            {api_pregnancy_routes, api_pregnancy_nroutes},
+            {api_delivery_routes, api_delivery_nroutes},
+            {api_guidance_routes, api_guidance_nroutes},
+            {api_appointment_routes, api_appointment_nroutes},
+            {api_worklist_routes, api_worklist_nroutes},
+            {api_children_routes, api_children_nroutes},
         };
         size_t total = 0;
         for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)

@@ -51,6 +51,37 @@ void buf_printf(buf_t *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+/* The length of the valid UTF-8 sequence at p (2 to 4 bytes, no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0. */
+static size_t utf8_seq_len(const unsigned char *p)
+{
+    unsigned char c = p[0];
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else
+        return 0;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
 void buf_json_str(buf_t *b, const char *s)
 {
     if (!s) {
@@ -72,8 +103,19 @@ void buf_json_str(buf_t *b, const char *s)
             /* keep replies inert when a browser sniffs them as HTML */
             char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
             buf_append(b, esc, 6);
-        } else {
+        } else if (c < 0x80) {
             buf_putc(b, (char)c);
+        } else {
+            /* JSON text is UTF-8: a byte that does not start a valid
+             * sequence (a client's %FF in a path, a message cut short)
+             * becomes U+FFFD instead of making the whole reply unreadable */
+            size_t n = utf8_seq_len(p);
+            if (n) {
+                buf_append(b, p, n);
+                p += n - 1;
+            } else {
+                buf_puts(b, "\\ufffd");
+            }
         }
     }
     buf_putc(b, '"');

@@ -4,14 +4,33 @@
 #include <stdio.h>
 #include <string.h>
 
+/* After a vsnprintf that may have cut the text: drops a UTF-8 sequence left
+ * incomplete at the end, so a long Chinese message stays valid text. */
+static void trim_cut_utf8(char *s, int wanted, size_t cap)
+{
+    if (wanted < 0 || (size_t)wanted < cap)
+        return;
+    size_t n = strlen(s);
+    size_t i = n;
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--; /* continuation bytes */
+    if (i == 0 || (unsigned char)s[i - 1] < 0xC0)
+        return;
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if (n - (i - 1) < need)
+        s[i - 1] = 0;
+}
+
 int fy_fail(fy_err_t *e, int status, const char *code, const char *fmt, ...)
 {
     e->status = status;
     snprintf(e->code, sizeof e->code, "%s", code);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->detail, sizeof e->detail, fmt, ap);
+    int n = vsnprintf(e->detail, sizeof e->detail, fmt, ap);
     va_end(ap);
+    trim_cut_utf8(e->detail, n, sizeof e->detail);
     return -1;
 }
 
@@ -29,8 +48,9 @@ void fy_field(fy_err_t *e, const char *field, const char *code, const char *fmt,
     snprintf(f->code, sizeof f->code, "%s", code);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(f->message, sizeof f->message, fmt, ap);
+    int n = vsnprintf(f->message, sizeof f->message, fmt, ap);
     va_end(ap);
+    trim_cut_utf8(f->message, n, sizeof f->message);
 }
 
 bool fy_has_error(const fy_err_t *e) { return e->status != 0; }

@@ -70,6 +70,8 @@ void sq_audit_tail_restore(store_t *st)
     memcpy(st->audit_hash, st->audit_hash_saved, 32);
 }
 
+void sq_pregnancy_init(void);
+
 const char *store_kind(const store_t *st) { return "sqlite"; }
 arena_t *store_tx_arena(store_tx_t *tx) { return tx->arena; }
 sqlite3 *sq_db(store_tx_t *tx) { return tx->conn->db; }
@@ -163,6 +165,15 @@ static void conn_close(struct conn *c)
     if (c->db)
         sqlite3_close(c->db);
     c->db = NULL;
+}
+
+/* A statement left mid-result holds its read snapshot open past COMMIT:
+ * reset every busy statement when a unit ends. */
+static void reset_busy(sqlite3 *db)
+{
+    for (sqlite3_stmt *s = sqlite3_next_stmt(db, NULL); s; s = sqlite3_next_stmt(db, s))
+        if (sqlite3_stmt_busy(s))
+            sqlite3_reset(s);
 }
 
 static int exec(sqlite3 *db, const char *sql, fy_err_t *e)
@@ -264,6 +275,10 @@ static void *writer_main(void *arg)
             finish(st, batch, -1, &err);
             continue;
         }
+        /* another process (`fuyou user add`, a second server on the same
+         * file) may have appended audit rows since our last commit: the
+         * tail is re-read under the write lock, so it is always the file's */
+        sq_audit_tail_load(st, db);
         sq_audit_tail_save(st);
         int64_t tx_seq = st->audit_seq;
         uint8_t tx_hash[32];
@@ -274,6 +289,7 @@ static void *writer_main(void *arg)
             exec(db, "SAVEPOINT unit", &se);
             sq_audit_tail_save(st);
             j->rc = j->fn(&tx, j->ctx, j->e);
+            reset_busy(db);
             if (j->rc) {
                 exec(db, "ROLLBACK TO unit", &se);
                 sq_audit_tail_restore(st);
@@ -309,6 +325,7 @@ int store_open(const char *path, store_t **out, fy_err_t *e)
         return -1;
     }
     sq_audit_tail_load(st, st->writer.db);
+    sq_pregnancy_init();
     pthread_key_create(&st->reader_key, NULL);
     pthread_mutex_init(&st->readers_mu, NULL);
     pthread_mutex_init(&st->mu, NULL);
@@ -370,6 +387,7 @@ int store_read(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
     if (exec(c->db, "BEGIN", e))
         return -1;
     int rc = fn(&tx, ctx, e);
+    reset_busy(c->db);
     fy_err_t ignore = {0};
     exec(c->db, "COMMIT", &ignore);
     return rc;

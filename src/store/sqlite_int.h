@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include "base/buf.h"
 #include "store/store.h"
 
 struct conn;
@@ -26,6 +27,17 @@ int sq_fail(store_tx_t *tx, int rc, fy_err_t *e);
 const char *sq_text(store_tx_t *tx, sqlite3_stmt *s, int col);
 /* Binds a string or NULL. */
 void sq_bind_text(sqlite3_stmt *s, int idx, const char *v);
+
+/* The scope of a user as a SQL condition on a query that has the table
+ * women as `w` (appends " AND (...)"), and the binding of its named
+ * parameters :self, :district, :inst. */
+void sq_scope_where(buf_t *sql, const scope_t *sc);
+void sq_bind_scope(sqlite3_stmt *s, const scope_t *sc);
+/* Binds a text to a named parameter when the statement has it. */
+void sq_bind_named(sqlite3_stmt *s, const char *name, const char *v);
+/* A double or NULL for NaN. */
+void sq_bind_double(sqlite3_stmt *s, int idx, double v);
+double sq_double(sqlite3_stmt *s, int col); /* NaN for NULL */
 
 /* The audit chain's tail, kept by the writer (see sqlite_audit.c). */
 void sq_audit_tail_load(store_t *st, sqlite3 *db);

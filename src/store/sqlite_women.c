@@ -1,4 +1,5 @@
 /* The women registry and the institutions that serve each woman. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -172,7 +173,7 @@ int store_woman_scope_facts(store_tx_t *tx, int64_t woman_id, scope_facts_t *out
 
 /* The scope as a SQL condition on women w; bound parameters follow the
  * query's own (see bind_scope). */
-static void scope_where(buf_t *sql, const scope_t *sc)
+void sq_scope_where(buf_t *sql, const scope_t *sc)
 {
     switch (sc->kind) {
     case SCOPE_ALL:
@@ -195,20 +196,33 @@ static void scope_where(buf_t *sql, const scope_t *sc)
     }
 }
 
-static void bind_named(sqlite3_stmt *s, const char *name, const char *v)
+void sq_bind_named(sqlite3_stmt *s, const char *name, const char *v)
 {
     int i = sqlite3_bind_parameter_index(s, name);
     if (i)
         sq_bind_text(s, i, v);
 }
 
-static void bind_scope(sqlite3_stmt *s, const scope_t *sc)
+void sq_bind_scope(sqlite3_stmt *s, const scope_t *sc)
 {
     int i = sqlite3_bind_parameter_index(s, ":self");
     if (i)
         sqlite3_bind_int64(s, i, sc->woman_id);
-    bind_named(s, ":district", sc->district);
-    bind_named(s, ":inst", sc->institution_id);
+    sq_bind_named(s, ":district", sc->district);
+    sq_bind_named(s, ":inst", sc->institution_id);
+}
+
+void sq_bind_double(sqlite3_stmt *s, int idx, double v)
+{
+    if (isnan(v))
+        sqlite3_bind_null(s, idx);
+    else
+        sqlite3_bind_double(s, idx, v);
+}
+
+double sq_double(sqlite3_stmt *s, int col)
+{
+    return sqlite3_column_type(s, col) == SQLITE_NULL ? NAN : sqlite3_column_double(s, col);
 }
 
 int store_women_search(store_tx_t *tx, const store_women_query_t *q, store_woman_t **out, int *n, int64_t *total,
@@ -223,7 +237,7 @@ int store_women_search(store_tx_t *tx, const store_women_query_t *q, store_woman
         buf_puts(&where, " AND w.name >= :name AND w.name < :name || char(1114111)");
     if (q->district)
         buf_puts(&where, " AND w.residence_district = :rdist");
-    scope_where(&where, q->scope);
+    sq_scope_where(&where, q->scope);
 
     char *count_sql = arena_printf(tx->arena, "SELECT count(*)%s", where.p);
     char *list_sql = arena_printf(tx->arena, "SELECT " WOMAN_COLS "%s ORDER BY w.id LIMIT :lim OFFSET :off", where.p);
@@ -235,10 +249,10 @@ int store_women_search(store_tx_t *tx, const store_women_query_t *q, store_woman
     if (rc != SQLITE_OK)
         return sq_fail(tx, rc, e);
     for (int pass = 0; pass < 2; pass++) {
-        bind_named(s, ":idn", q->id_number);
-        bind_named(s, ":name", q->name);
-        bind_named(s, ":rdist", q->district);
-        bind_scope(s, q->scope);
+        sq_bind_named(s, ":idn", q->id_number);
+        sq_bind_named(s, ":name", q->name);
+        sq_bind_named(s, ":rdist", q->district);
+        sq_bind_scope(s, q->scope);
         if (pass == 0) {
             rc = sqlite3_step(s);
             *total = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;

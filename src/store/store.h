@@ -31,6 +31,7 @@
 #include "base/arena.h"
 #include "base/date.h"
 #include "base/err.h"
+#include "domain/pregnancy.h"
 #include "domain/scope.h"
 
 typedef struct store store_t;
@@ -147,5 +148,248 @@ int store_idem_get(store_tx_t *tx, int64_t user_id, const char *key, const char 
                    int *status, const char **body, fy_err_t *e);
 int store_idem_put(store_tx_t *tx, int64_t user_id, const char *key, const char *method, const char *path,
                    int status, const char *body, fy_err_t *e);
+
+
+/* ---- pregnancies ------------------------------------------------------ */
+
+
+typedef struct {
+    int64_t id, woman_id;
+    const char *status;  /* open | delivered | closed */
+    const char *outcome; /* NULL while open */
+    fy_date_t ended_on;
+    bool has_ended;
+    fy_date_t lmp, edd;
+    const char *dating;
+    fy_date_t registered_on;
+    int registered_ga_days;
+    bool early_registration;
+    const char *institution_id, *institution_district, *residence_district, *delivery_institution_id;
+    int gravidity, parity, previous_caesareans, other_uterine_operations, previous_miscarriages, fetuses;
+    fy_date_t last_uterine_surgery_date;
+    bool has_last_uterine_surgery, assisted_reproduction;
+    double height_cm, weight_kg;
+    const char *schedule_id;
+    const char *declared_factors; /* JSON array text */
+    const char *color;
+    bool purple;
+    int64_t risk_assessment_id;
+    bool overdue;
+    fy_date_t next_check_on;
+    bool has_next_check;
+    int64_t created_by, created_at, updated_at, version;
+} store_pregnancy_t;
+
+/* Sets p->id. 409 when the woman already has an open pregnancy. */
+int store_pregnancy_insert(store_tx_t *tx, store_pregnancy_t *p, fy_err_t *e);
+int store_pregnancy_get(store_tx_t *tx, int64_t id, store_pregnancy_t *out, fy_err_t *e);
+int store_pregnancy_open_of(store_tx_t *tx, int64_t woman_id, store_pregnancy_t *out, fy_err_t *e);
+/* Writes the changing columns (status, outcome, ended_on, delivery
+ * institution, declared factors, colour, purple, assessment, overdue,
+ * next_check_on, updated_at) and bumps the version. */
+int store_pregnancy_update(store_tx_t *tx, store_pregnancy_t *p, fy_err_t *e);
+
+typedef struct {
+    const scope_t *scope;
+    const char *status, *color, *district, *institution;
+    int purple, overdue; /* -1 any, 0, 1 */
+    int64_t woman_id;    /* 0 any */
+    int limit, offset;
+} store_pregnancy_query_t;
+int store_pregnancies_search(store_tx_t *tx, const store_pregnancy_query_t *q, store_pregnancy_t **out, int *n,
+                             int64_t *total, fy_err_t *e);
+/* Open pregnancies whose next_check_on is on or before `day` (for the
+ * reminder job), at most `limit`. */
+int store_pregnancies_due(store_tx_t *tx, fy_date_t day, int limit, int64_t **ids, int *n, fy_err_t *e);
+
+typedef struct {
+    int64_t id, pregnancy_id;
+    const char *card, *institution_id;
+    fy_date_t on_date;
+    int ga_days;
+    int64_t user_id, created_at;
+} store_card_t;
+int store_card_insert(store_tx_t *tx, store_card_t *c, fy_err_t *e);
+int store_cards_of(store_tx_t *tx, int64_t pregnancy_id, store_card_t **out, int *n, fy_err_t *e);
+
+typedef struct {
+    int64_t id, pregnancy_id;
+    const char *kind; /* visit | labs */
+    fy_date_t date;
+    int ga_days;
+    int window_seq; /* 0: none */
+    const char *institution_id;
+    int64_t user_id;
+    double m[ANC_N_MEASURES]; /* NaN: not measured */
+    const char *labs[ANC_N_LABS]; /* "positive" | "negative" | NULL */
+    const char *presentation, *edema, *urine_protein;
+    const char *declared_factors; /* JSON text or NULL */
+    const char *notes;
+    fy_date_t next_appointment;
+    bool has_next_appointment;
+    int64_t created_at;
+} store_visit_t;
+int store_visit_insert(store_tx_t *tx, store_visit_t *v, fy_err_t *e);
+/* In date order (then entry order). */
+int store_visits_of(store_tx_t *tx, int64_t pregnancy_id, store_visit_t **out, int *n, fy_err_t *e);
+
+typedef struct {
+    int64_t id, pregnancy_id, at;
+    fy_date_t on_date;
+    int64_t user_id;
+    const char *trigger;
+    int64_t trigger_id;
+    const char *color;
+    bool purple;
+    const char *factors; /* JSON text */
+    const char *criteria_version;
+} store_risk_t;
+int store_risk_insert(store_tx_t *tx, store_risk_t *r, fy_err_t *e);
+/* Newest first. */
+int store_risks_of(store_tx_t *tx, int64_t pregnancy_id, store_risk_t **out, int *n, fy_err_t *e);
+
+typedef struct {
+    int64_t id, pregnancy_id, opened_at;
+    const char *opened_color;
+    bool opened_purple;
+    const char *max_color, *owner_institution, *district, *state;
+    int64_t closed_at;
+} store_case_t;
+int store_case_get(store_tx_t *tx, int64_t pregnancy_id, store_case_t *out, fy_err_t *e);
+int store_case_insert(store_tx_t *tx, store_case_t *c, fy_err_t *e);
+int store_case_update(store_tx_t *tx, const store_case_t *c, fy_err_t *e);
+
+typedef struct {
+    int64_t id, pregnancy_id, at, user_id;
+    const char *institution_id;
+    bool suitable;
+    const char *assessed_by, *senior_title, *advice, *woman_decision;
+} store_continuation_t;
+int store_continuation_insert(store_tx_t *tx, store_continuation_t *c, fy_err_t *e);
+int store_continuations_of(store_tx_t *tx, int64_t pregnancy_id, store_continuation_t **out, int *n, fy_err_t *e);
+
+typedef struct {
+    int64_t id;
+    const char *kind, *channel, *recipient, *text;
+    fy_date_t due_on;
+    const char *status, *ref_type;
+    int64_t ref_id;
+    const char *dedupe_key; /* a second message with the same key is not queued */
+    int64_t created_at, sent_at;
+} store_outbox_t;
+/* Returns 0 when queued, 1 when a message with the same dedupe key exists. */
+int store_outbox_insert(store_tx_t *tx, store_outbox_t *m, fy_err_t *e);
+int store_outbox_of(store_tx_t *tx, const char *ref_type, int64_t ref_id, store_outbox_t **out, int *n,
+                    fy_err_t *e);
+/* Cancels queued messages of a reference whose kind matches (e.g. reminders
+ * of a pregnancy that ended). */
+int store_outbox_cancel(store_tx_t *tx, const char *ref_type, int64_t ref_id, const char *kind, fy_err_t *e);
+
+typedef struct {
+    int64_t id, pregnancy_id;
+    const char *institution_id;
+    fy_date_t date;
+    const char *status;
+    int64_t user_id, created_at;
+} store_appointment_t;
+int store_appointment_insert(store_tx_t *tx, store_appointment_t *a, fy_err_t *e);
+int store_appointments_booked(store_tx_t *tx, const char *institution_id, fy_date_t date, int *count, fy_err_t *e);
+int store_appointments_of(store_tx_t *tx, int64_t pregnancy_id, store_appointment_t **out, int *n, fy_err_t *e);
+
+/* ---- delivery, children, postpartum ----------------------------------- */
+
+typedef struct {
+    int64_t id, pregnancy_id, delivered_at;
+    fy_date_t delivered_on;
+    int ga_days;
+    const char *institution_id, *institution_district, *mode, *cs_indication;
+    bool epidural;
+    int blood_loss_ml; /* -1 unknown */
+    const char *complications; /* JSON text */
+    int babies;
+    int64_t user_id, created_at;
+} store_delivery_t;
+int store_delivery_insert(store_tx_t *tx, store_delivery_t *d, fy_err_t *e);
+int store_delivery_of(store_tx_t *tx, int64_t pregnancy_id, store_delivery_t *out, fy_err_t *e);
+
+typedef struct {
+    int64_t id, mother_id, pregnancy_id, delivery_id;
+    int birth_order;
+    const char *name;
+    int sex;
+    int64_t born_at;
+    fy_date_t birth_date;
+    int ga_days, weight_g;
+    double length_cm, head_cm; /* NaN unknown */
+    int apgar_1, apgar_5;      /* -1 unknown */
+    const char *outcome, *defects, *residence_district;
+    int64_t created_at, updated_at, version;
+} store_child_t;
+int store_child_insert(store_tx_t *tx, store_child_t *c, fy_err_t *e);
+int store_child_get(store_tx_t *tx, int64_t id, store_child_t *out, fy_err_t *e);
+/* Sets the name when the version still equals expected_version (412 otherwise). */
+int store_child_set_name(store_tx_t *tx, int64_t id, const char *name, int64_t expected_version, int64_t now_ms,
+                         fy_err_t *e);
+/* Live-born children: of a mother, of a pregnancy, or in a district, within scope. */
+typedef struct {
+    const scope_t *scope;
+    int64_t mother_id, pregnancy_id;
+    const char *district;
+    bool include_stillbirths;
+    int limit, offset;
+} store_child_query_t;
+int store_children_search(store_tx_t *tx, const store_child_query_t *q, store_child_t **out, int *n, int64_t *total,
+                          fy_err_t *e);
+
+typedef struct {
+    int64_t id, pregnancy_id;
+    const char *kind, *institution_id;
+    fy_date_t due_from, due_to;
+    const char *status;
+    int64_t visit_id;
+} store_pp_task_t;
+int store_pp_task_insert(store_tx_t *tx, store_pp_task_t *t, fy_err_t *e);
+int store_pp_tasks_of(store_tx_t *tx, int64_t pregnancy_id, store_pp_task_t **out, int *n, fy_err_t *e);
+int store_pp_task_update(store_tx_t *tx, const store_pp_task_t *t, fy_err_t *e);
+
+typedef struct {
+    int64_t id, pregnancy_id;
+    const char *kind;
+    fy_date_t date;
+    double sbp, dbp; /* NaN unknown */
+    const char *findings;
+    int epds_score; /* -1 unknown */
+    const char *declared_factors;
+    const char *institution_id;
+    int64_t user_id, task_id, created_at;
+} store_pp_visit_t;
+int store_pp_visit_insert(store_tx_t *tx, store_pp_visit_t *v, fy_err_t *e);
+int store_pp_visits_of(store_tx_t *tx, int64_t pregnancy_id, store_pp_visit_t **out, int *n, fy_err_t *e);
+
+/* ---- work lists ------------------------------------------------------- */
+
+/* One row of a work list: the pregnancy, its woman's name and masked-able
+ * id, and the list's own columns. */
+typedef struct {
+    store_pregnancy_t p;
+    const char *woman_name, *woman_id_number, *woman_phone;
+    /* high-risk */
+    int64_t case_opened_at;
+    const char *case_max_color, *case_owner;
+    bool needs_continuation; /* red, and no continuation assessment */
+    /* postpartum */
+    store_pp_task_t task;
+} store_worklist_row_t;
+
+typedef enum { WORKLIST_HIGH_RISK, WORKLIST_OVERDUE, WORKLIST_POSTPARTUM } store_worklist_t;
+typedef struct {
+    store_worklist_t kind;
+    const scope_t *scope;
+    const char *district, *color;
+    fy_date_t today; /* postpartum: tasks whose window has opened */
+    int limit, offset;
+} store_worklist_query_t;
+int store_worklist(store_tx_t *tx, const store_worklist_query_t *q, store_worklist_row_t **out, int *n,
+                   int64_t *total, fy_err_t *e);
 
 #endif

@@ -1,0 +1,101 @@
+/* Booking antenatal visits (智能预约) against each institution's daily
+ * capacity. Citizens book their own; staff book for women in scope. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/pregnancy.h"
+
+#define BOOK_AHEAD_DAYS 90
+
+struct book_ctx {
+    http_req_t *req;
+    store_appointment_t a;
+    const ref_institution_t *inst;
+};
+
+static int book_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
+{
+    struct book_ctx *c = vctx;
+    store_pregnancy_t p;
+    if (preg_load(c->req, tx, c->a.pregnancy_id, &p, NULL, e) || preg_require_open(&p, e))
+        return -1;
+    store_appointment_t *mine;
+    int n;
+    if (store_appointments_of(tx, p.id, &mine, &n, e))
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (mine[i].date == c->a.date && strcmp(mine[i].status, "booked") == 0)
+            return fy_fail(e, 409, "already_booked", "当天已有预约 (she already has a booking on that day)");
+    /* counted inside the write unit: the single writer makes check-and-book atomic */
+    int booked;
+    if (store_appointments_booked(tx, c->inst->id, c->a.date, &booked, e))
+        return -1;
+    if (booked >= c->inst->daily_capacity) {
+        snprintf(e->extra, sizeof e->extra, "\"capacity\":%d,\"booked\":%d", c->inst->daily_capacity, booked);
+        return fy_fail(e, 409, "fully_booked", "%s 当天号源已满（%d），请选择其他日期 (fully booked on that day)",
+                       c->inst->name, c->inst->daily_capacity);
+    }
+    if (store_appointment_insert(tx, &c->a, e))
+        return -1;
+    return api_audit(tx, c->req, "book", "appointment", arena_printf(c->req->arena, "%lld", (long long)c->a.id),
+                     arena_printf(c->req->arena, "pregnancy %lld", (long long)p.id), e);
+}
+
+static int h_book(http_req_t *req, http_resp_t *resp)
+{
+    json_t *body = api_body(req);
+    if (!body)
+        return -1;
+    fy_err_t *e = &req->err;
+    const app_t *app = api_app(req);
+    struct book_ctx c = {.req = req};
+    static const char *const known[] = {"pregnancy_id", "institution_id", "date", NULL};
+    jv_no_unknown(body, known, e);
+    json_t *pid = json_object_get(body, "pregnancy_id");
+    long long id = 0;
+    if (json_is_integer(pid))
+        id = json_integer_value(pid);
+    else if (json_is_string(pid))
+        sscanf(json_string_value(pid), "%lld", &id);
+    if (id <= 0)
+        fy_field(e, "pregnancy_id", pid ? "id" : "required", "pregnancy_id 应为孕产期档案编号 (pregnancy_id is required)");
+    const char *inst_id;
+    if (jv_str(body, "institution_id", true, 1, 64, &inst_id, e)) {
+        c.inst = refdata_institution(app->ref, inst_id);
+        if (!c.inst)
+            fy_field(e, "institution_id", "unknown_institution", "没有这个机构 (no such institution)");
+        else if (c.inst->daily_capacity <= 0 ||
+                 !(c.inst->types & (INST_COMMUNITY_HEALTH_CENTER | INST_DELIVERY_HOSPITAL)))
+            fy_field(e, "institution_id", "no_booking", "该机构不接受产检预约 (this institution takes no bookings)");
+    }
+    fy_date_t today = fy_today();
+    if (jv_date(body, "date", true, &c.a.date, e)) {
+        if (c.a.date < today)
+            fy_field(e, "date", "past", "预约日期不能早于今天 (date must not be in the past)");
+        else if (c.a.date > today + BOOK_AHEAD_DAYS)
+            fy_field(e, "date", "too_far", "最多可预约90天内 (book at most 90 days ahead)");
+    }
+    if (fy_has_error(e))
+        return -1;
+    c.a.pregnancy_id = id;
+    c.a.institution_id = c.inst->id;
+    c.a.user_id = api_user(req)->id;
+    c.a.created_at = fy_now_ms();
+    if (store_write(app->store, req->arena, book_unit, &c, e))
+        return -1;
+    buf_t b = {0};
+    buf_printf(&b, "{\"id\":\"%lld\",\"pregnancy_id\":\"%lld\"", (long long)c.a.id, (long long)id);
+    api_kv_str(&b, "institution_id", c.inst->id, true);
+    api_kv_str(&b, "institution_name", c.inst->name, true);
+    api_kv_date(&b, "date", c.a.date, true, true);
+    api_kv_str(&b, "status", c.a.status, true);
+    buf_putc(&b, '}');
+    api_reply(resp, 201, &b);
+    return 0;
+}
+
+const http_route_t api_appointment_routes[] = {
+    {"POST", "/api/v1/appointments", h_book,
+     ROLE_BIT(ROLE_CITIZEN) | ROLE_BIT(ROLE_COMMUNITY_DOCTOR) | ROLE_BIT(ROLE_OBSTETRICIAN), 0},
+};
+const size_t api_appointment_nroutes = sizeof api_appointment_routes / sizeof api_appointment_routes[0];
