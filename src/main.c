@@ -355,18 +355,21 @@ static int cmd_demo(opts_t *o)
         fputs(demo_usage, stdout);
         return 0;
     }
-    refdata_t *ref = load_ref(o->data);
-    if (!ref)
+    app_t app = {0};
+    char err[512];
+    if (app_load(&app, o->data, o->anc_schedule, err, sizeof err)) {
+        fprintf(stderr, "fuyou: %s\n", err);
+        app_unload(&app);
         return 1;
-    store_t *st = open_store(o);
-    if (!st) {
-        refdata_free(ref);
+    }
+    if (!(app.store = open_store(o))) {
+        app_unload(&app);
         return 1;
     }
     demo_opts_t d = {.births = o->births, .seed = o->seed, .year = (int)o->year, .data_dir = o->data};
-    int rc = demo_run(st, ref, &d);
-    store_close(st);
-    refdata_free(ref);
+    int rc = demo_run(&app, &d);
+    store_close(app.store);
+    app_unload(&app);
     return rc ? 1 : 0;
 }
 

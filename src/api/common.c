@@ -48,6 +48,9 @@ int api_id_param(http_req_t *req, int n, int64_t *out)
     if (n >= req->nparams || !parse_id(req->params[n], out))
         return fy_fail(&req->err, 404, "not_found", "没有这条记录 (no such record: %s)",
                        n < req->nparams ? req->params[n] : "?");
+    /* /women/007 and /women/7 are one record: handlers that name the param
+     * in an audit row must name it one way */
+    req->params[n] = arena_printf(req->arena, "%lld", (long long)*out);
     return 0;
 }
 

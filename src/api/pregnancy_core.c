@@ -785,6 +785,11 @@ static int render_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
 
 int preg_reply_record(http_req_t *req, http_resp_t *resp, int status, int64_t id)
 {
+    if (req->quiet) {
+        resp->status = status;
+        buf_printf(&resp->body, "{\"id\":\"%lld\"}", (long long)id);
+        return 0;
+    }
     struct render_ctx c = {req, id, {0}};
     if (store_read(api_app(req)->store, req->arena, render_unit, &c, &req->err)) {
         buf_free(&c.b);

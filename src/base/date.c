@@ -125,8 +125,15 @@ fy_date_t fy_date_add_months(fy_date_t dt, int months)
     return fy_date_from_civil(y, m, d > dim ? dim : d);
 }
 
+static _Thread_local int64_t thread_now;
+
+void fy_set_thread_now(int64_t ms) { thread_now = ms; }
+int64_t fy_thread_now(void) { return thread_now; }
+
 int64_t fy_now_ms(void)
 {
+    if (thread_now)
+        return thread_now;
     const char *fake = getenv("FUYOU_NOW");
     int64_t ms;
     if (fake && *fake && fy_instant_parse(fake, &ms))

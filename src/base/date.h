@@ -38,6 +38,12 @@ fy_date_t fy_date_add_months(fy_date_t d, int months);
 /* Now, as UTC milliseconds. FUYOU_NOW (an ISO instant) overrides it, for
  * tests and the demo generator only. */
 int64_t fy_now_ms(void);
+/* A clock for the calling thread only (0 clears it): the demo generator
+ * replays a synthetic city's events at their own times, through the same
+ * code as live requests. The store's writer adopts the clock of the thread
+ * whose unit it runs. */
+void fy_set_thread_now(int64_t ms);
+int64_t fy_thread_now(void);
 /* The civil date in Asia/Shanghai of an instant. */
 fy_date_t fy_date_of_instant(int64_t ms);
 /* Today in Asia/Shanghai. */

@@ -59,6 +59,34 @@ long jv_utf8_len(const char *s)
     return n;
 }
 
+/* Characters of leading and trailing blanks (space, newline, the
+ * ideographic space U+3000): the length rules count what is left, so a
+ * name of three spaces is empty. */
+static long blank_ends(const char *s)
+{
+    long blanks = 0;
+    const char *p = s, *end = s + strlen(s);
+    for (;;) {
+        if (p < end && (*p == ' ' || *p == '\n'))
+            p++;
+        else if (end - p >= 3 && memcmp(p, "\xe3\x80\x80", 3) == 0)
+            p += 3;
+        else
+            break;
+        blanks++;
+    }
+    for (;;) {
+        if (end > p && (end[-1] == ' ' || end[-1] == '\n'))
+            end--;
+        else if (end - p >= 3 && memcmp(end - 3, "\xe3\x80\x80", 3) == 0)
+            end -= 3;
+        else
+            break;
+        blanks++;
+    }
+    return blanks;
+}
+
 static void missing(const char *key, fy_err_t *e)
 {
     fy_field(e, key, "required", "%s为必填项 (%s is required)", jv_label(key), key);
@@ -86,6 +114,7 @@ bool jv_check_str(json_t *v, const char *key, size_t minc, size_t maxc, const ch
         fy_field(e, key, "utf8", "%s不是有效的UTF-8文本 (%s is not valid UTF-8)", jv_label(key), key);
         return false;
     }
+    n -= blank_ends(s);
     if ((size_t)n < minc || (size_t)n > maxc) {
         if (minc > 0 && (size_t)n < minc && n == 0)
             fy_field(e, key, "required", "%s不能为空 (%s must not be empty)", jv_label(key), key);

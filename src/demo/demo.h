@@ -4,8 +4,7 @@
 #ifndef FY_DEMO_DEMO_H
 #define FY_DEMO_DEMO_H
 
-#include "domain/refdata.h"
-#include "store/store.h"
+#include "api/api.h"
 
 typedef struct {
     long births;
@@ -17,6 +16,6 @@ typedef struct {
 extern const char demo_usage[];
 extern const char demo_password[];
 
-int demo_run(store_t *st, const refdata_t *ref, const demo_opts_t *o);
+int demo_run(app_t *app, const demo_opts_t *o);
 
 #endif

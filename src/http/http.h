@@ -32,6 +32,7 @@ typedef struct http_req {
     const struct http_route *route;
     void *app;  /* the application context given to http_serve */
     void *user; /* set by the auth hook */
+    bool quiet; /* the caller wants no reply body (in-process bulk loading) */
     fy_err_t err;
 } http_req_t;
 
@@ -84,6 +85,10 @@ typedef struct http_server http_server_t;
 /* Starts listening; *port_out gets the bound port (for port 0). */
 int http_start(const http_config_t *cfg, http_server_t **out, int *port_out, fy_err_t *e);
 void http_stop(http_server_t *s);
+
+/* The route for a method and req->path (params captured into req), or NULL:
+ * for in-process requests, which have no connection. */
+const http_route_t *http_route_find(const http_route_t *routes, size_t n, const char *method, http_req_t *req);
 
 const char *http_query(http_req_t *req, const char *key);
 const char *http_header(http_req_t *req, const char *name);

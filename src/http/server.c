@@ -24,16 +24,22 @@ struct conn_state {
 
 const char *http_query(http_req_t *req, const char *key)
 {
+    if (!req->conn)
+        return NULL; /* an in-process request (the demo generator) has no query */
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
 const char *http_header(http_req_t *req, const char *name)
 {
+    if (!req->conn)
+        return NULL;
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
 const char *http_cookie(http_req_t *req, const char *name)
 {
+    if (!req->conn)
+        return NULL;
     return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
 
@@ -66,6 +72,16 @@ static bool match(const char *pattern, const char *path, http_req_t *req)
     if (req)
         req->nparams = np;
     return true;
+}
+
+const http_route_t *http_route_find(const http_route_t *routes, size_t n, const char *method, http_req_t *req)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(routes[i].method, method) == 0 && match(routes[i].pattern, req->path, req)) {
+            req->route = &routes[i];
+            return &routes[i];
+        }
+    return NULL;
 }
 
 static enum MHD_Result send_resp(struct MHD_Connection *c, http_resp_t *resp, bool head)

@@ -28,6 +28,7 @@ struct job {
     void *ctx;
     fy_err_t *e;
     arena_t *arena;
+    int64_t clock; /* the submitter's thread clock (fy_set_thread_now), 0 = real */
     int rc;
     bool done;
     struct job *next;
@@ -47,6 +48,7 @@ struct store {
     pthread_cond_t work, done;
     struct job *head, *tail;
     bool stopping;
+    int sync_request; /* -1 none, 0 synchronous=OFF, 1 synchronous=FULL */
     /* audit chain tail (writer only) */
     int64_t audit_seq, audit_seq_saved;
     uint8_t audit_hash[32], audit_hash_saved[32];
@@ -268,7 +270,11 @@ static void *writer_main(void *arg)
         if (!st->head)
             st->tail = NULL;
         last->next = NULL;
+        int sync_request = st->sync_request;
+        st->sync_request = -1;
         pthread_mutex_unlock(&st->mu);
+        if (sync_request >= 0)
+            sqlite3_exec(db, sync_request ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF", NULL, NULL, NULL);
 
         fy_err_t err = {0};
         if (exec(db, "BEGIN IMMEDIATE", &err)) {
@@ -288,7 +294,9 @@ static void *writer_main(void *arg)
             fy_err_t se = {0};
             exec(db, "SAVEPOINT unit", &se);
             sq_audit_tail_save(st);
+            fy_set_thread_now(j->clock);
             j->rc = j->fn(&tx, j->ctx, j->e);
+            fy_set_thread_now(0);
             reset_busy(db);
             if (j->rc) {
                 exec(db, "ROLLBACK TO unit", &se);
@@ -311,6 +319,7 @@ int store_open(const char *path, store_t **out, fy_err_t *e)
 {
     store_t *st = calloc(1, sizeof *st);
     st->path = strdup(path);
+    st->sync_request = -1;
     /* create the parent directory of a relative path like var/fuyou.db */
     char *slash = strrchr(st->path, '/');
     if (slash && slash != st->path) {
@@ -378,6 +387,16 @@ static struct conn *reader(store_t *st, fy_err_t *e)
     return c;
 }
 
+int store_set_durable(store_t *st, bool durable)
+{
+    /* the writer owns its connection: it applies the change before its next
+     * transaction */
+    pthread_mutex_lock(&st->mu);
+    st->sync_request = durable ? 1 : 0;
+    pthread_mutex_unlock(&st->mu);
+    return 0;
+}
+
 int store_read(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
 {
     struct conn *c = reader(st, e);
@@ -395,7 +414,7 @@ int store_read(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
 
 int store_write(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
 {
-    struct job j = {fn, ctx, e, a, 0, false, NULL};
+    struct job j = {fn, ctx, e, a, fy_thread_now(), 0, false, NULL};
     pthread_mutex_lock(&st->mu);
     if (st->tail)
         st->tail->next = &j;

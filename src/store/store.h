@@ -47,6 +47,9 @@ const char *store_kind(const store_t *st);
 int store_schema_version(store_t *st);
 
 int store_read(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e);
+/* Bulk loading (the demo generator) may trade durability for speed:
+ * false = commits are not synced (a crash may lose the last ones). */
+int store_set_durable(store_t *st, bool durable);
 int store_write(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e);
 /* The arena of a unit of work. */
 arena_t *store_tx_arena(store_tx_t *tx);

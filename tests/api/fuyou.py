@@ -24,7 +24,8 @@ What lives here:
   Response       (status, headers, body) with body parsed when it is JSON
   resident_id()  valid GB 11643 resident ID numbers, unique per call
   institution()  institution ids from data/institutions.json
-  table_counts() rows per table of a SQLite file (to prove "nothing written")
+  table_counts(), table_digests()  rows per table of a SQLite file, and a
+                 digest of their contents (to prove "nothing written")
   problem_errors(), has_zh_en()  helpers for problem+json assertions
 """
 
@@ -281,7 +282,8 @@ class Server:
 
     def stop(self, timeout=30):
         """SIGTERM, then wait. Raises ServerFailure when the server does not
-        exit, exits non-zero, or wrote a crash/sanitizer report on stderr."""
+        exit, exits non-zero, printed more than its one line on stdout, or
+        wrote a crash/sanitizer report on stderr."""
         if not self.proc:
             return
         proc, self.proc = self.proc, None
@@ -294,12 +296,16 @@ class Server:
             proc.wait()
             self._close_stderr()
             raise ServerFailure("server did not stop within %ss of SIGTERM\nstderr:\n%s" % (timeout, self.stderr()))
+        else:
+            extra = proc.stdout.read()
         finally:
             proc.stdout.close()
         self._close_stderr()
         err = self.stderr()
         if rc != 0:
             raise ServerFailure("server exited with status %s\nstderr:\n%s" % (rc, err))
+        if extra:
+            raise ServerFailure("the server printed more than its one line on stdout: %r" % extra[:500])
         if CRASH_PATTERNS.search(err):
             raise ServerFailure("server stderr has a crash or sanitizer report:\n%s" % err)
 
@@ -382,6 +388,9 @@ class Server:
     def table_counts(self):
         return table_counts(self.db)
 
+    def table_digests(self):
+        return table_digests(self.db)
+
 
 # --------------------------------------------------------------------------
 # Database
@@ -394,6 +403,27 @@ def table_counts(db_path):
     try:
         names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
         return {n: con.execute('SELECT count(*) FROM "%s"' % n.replace('"', '""')).fetchone()[0] for n in names}
+    finally:
+        con.close()
+
+
+def table_digests(db_path):
+    """{table: (row count, SHA-256 of every row)} for every table: equal
+    digests mean no row was added, removed or changed."""
+    import hashlib
+
+    con = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(db_path), uri=True, timeout=10)
+    try:
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        out = {}
+        for n in names:
+            h = hashlib.sha256()
+            count = 0
+            for row in con.execute('SELECT * FROM "%s" ORDER BY 1' % n.replace('"', '""')):
+                h.update(repr(row).encode())
+                count += 1
+            out[n] = (count, h.hexdigest()[:16])
+        return out
     finally:
         con.close()
 
@@ -447,7 +477,10 @@ def birth_of(idn):
 
 
 def masked(idn):
-    """The masking rule: first 6 and last 4 shown, the rest '*'."""
+    """The masking rule: first 6 and last 4 shown, the rest '*'; numbers of
+    10 characters or fewer are hidden entirely."""
+    if len(idn) <= 10:
+        return "*" * len(idn)
     return idn[:6] + "*" * (len(idn) - 10) + idn[-4:]
 
 
