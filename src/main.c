@@ -1,5 +1,6 @@
 /* fuyou: the command line. Subcommands: serve, migrate, user, audit, demo. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +84,7 @@ static int parse_opts(int argc, char **argv, opts_t *o)
             goto missing;                                                                                          \
         errno = 0;                                                                                                 \
         long x = strtol(v, &end, 10);                                                                              \
-        if (*end || errno || x < 0) {                                                                              \
+        if (!*v || *end || errno || x < 0 || x > INT_MAX) {                                                        \
             fprintf(stderr, "fuyou: %s needs a non-negative number, got %s\n", name, v);                           \
             return -1;                                                                                             \
         }                                                                                                          \
@@ -154,6 +155,10 @@ static int cmd_serve(opts_t *o)
     if (o->help) {
         fputs(usage_serve, stdout);
         return 0;
+    }
+    if (o->port > 65535) {
+        fprintf(stderr, "fuyou: --port must be 0..65535, got %d\n", o->port);
+        return 2;
     }
     app_t app = {0};
     char err[512];
@@ -290,8 +295,16 @@ static int cmd_user(int argc, char **argv, opts_t *o)
         refdata_free(ref);
         return 2;
     }
-    if (o->woman)
-        c.u.woman_id = strtoll(o->woman, NULL, 10);
+    if (o->woman) {
+        char *end;
+        errno = 0;
+        c.u.woman_id = strtoll(o->woman, &end, 10);
+        if (!*o->woman || *end || errno || c.u.woman_id <= 0) {
+            fprintf(stderr, "fuyou: --woman needs the id of her record, got %s\n", o->woman);
+            refdata_free(ref);
+            return 2;
+        }
+    }
     char pw[257];
     if (read_password(pw, sizeof pw) || strlen(pw) < 8) {
         fprintf(stderr, "fuyou: the password (from stdin) must have at least 8 characters\n");

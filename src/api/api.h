@@ -14,6 +14,7 @@
 #include "base/date.h"
 #include "base/err.h"
 #include "base/jv.h"
+#include "domain/indicators.h"
 #include "domain/refdata.h"
 #include "domain/risk.h"
 #include "domain/schedule.h"
@@ -28,6 +29,7 @@ typedef struct app {
     schedule_t *anc_schedules[4]; /* every antenatal schedule loaded, by id */
     size_t n_anc_schedules;
     schedule_t *anc_schedule; /* the configured one for new pregnancies */
+    ind_set_t *indicators;    /* data/indicators.json */
     const char *data_dir;
     const char *web_dir;
 } app_t;

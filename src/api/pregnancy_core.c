@@ -150,6 +150,64 @@ static int manage_case(const app_t *app, store_tx_t *tx, store_pregnancy_t *p, c
     return store_outbox_insert(tx, &m, e) < 0 ? -1 : 0;
 }
 
+/* The compact facts the report indicators count (store pregnancy_facts),
+ * refreshed with every grading. A high-risk woman counts as managed when an
+ * orange/red/purple case was opened, or, when yellow was her highest colour,
+ * when she holds a big card at a level-2 or higher hospital (domain.md
+ * §5.2: yellow is cared for at level 2+). */
+static int facts_refresh(const app_t *app, store_tx_t *tx, const store_pregnancy_t *p, const store_visit_t *visits,
+                         int nv, fy_err_t *e)
+{
+    store_preg_facts_t f = {0};
+    int rc = store_preg_facts_get(tx, p->id, &f, e);
+    if (rc < 0)
+        return -1;
+    if (rc == 1)
+        f.max_color = "green";
+    f.pregnancy_id = p->id;
+    fy_date_t end = p->has_ended ? p->ended_on : 0x7fffffff;
+    f.contacts = 1; /* the check done with registration */
+    f.early_check = p->early_registration;
+    for (int i = 0; i < nv; i++) {
+        if (visits[i].date > end)
+            continue;
+        if (strcmp(visits[i].kind, "visit") == 0) {
+            f.contacts++;
+            if (visits[i].ga_days < PREG_EARLY_LIMIT_DAYS)
+                f.early_check = true;
+        }
+        f.hiv_tested |= visits[i].labs[ANC_LAB_HIV] != NULL;
+        f.syphilis_tested |= visits[i].labs[ANC_LAB_SYPHILIS] != NULL;
+        f.hbsag_tested |= visits[i].labs[ANC_LAB_HBSAG] != NULL;
+    }
+    if (strcmp(p->status, "open") == 0) {
+        if (color_rank(p->color) > color_rank(f.max_color))
+            f.max_color = p->color;
+        f.ever_purple |= p->purple;
+    }
+    store_case_t c;
+    rc = store_case_get(tx, p->id, &c, e);
+    if (rc < 0)
+        return -1;
+    const ref_institution_t *hosp = refdata_institution(app->ref, p->delivery_institution_id);
+    f.case_managed = rc == 0 || (color_rank(f.max_color) == 1 && hosp && hosp->level >= 2);
+    if (p->has_ended && strcmp(p->status, "delivered") == 0) {
+        store_pp_visit_t *pv;
+        int np;
+        if (store_pp_visits_of(tx, p->id, &pv, &np, e))
+            return -1;
+        f.pp_visited = f.pp_visit_28d = f.day42_checked = false;
+        for (int i = 0; i < np; i++) {
+            f.pp_visited = true;
+            if (strcmp(pv[i].kind, "home_visit") == 0 && pv[i].date - p->ended_on <= 28)
+                f.pp_visit_28d = true;
+            if (strcmp(pv[i].kind, "day42") == 0)
+                f.day42_checked = true;
+        }
+    }
+    return store_preg_facts_put(tx, &f, e);
+}
+
 int preg_regrade(const app_t *app, store_tx_t *tx, store_pregnancy_t *p, const store_woman_t *w, int64_t user_id,
                  const char *trigger, int64_t trigger_id, fy_date_t on, fy_err_t *e)
 {
@@ -229,7 +287,9 @@ int preg_regrade(const app_t *app, store_tx_t *tx, store_pregnancy_t *p, const s
     p->color = rec.color;
     p->purple = rec.purple;
     p->risk_assessment_id = rec.id;
-    return manage_case(app, tx, p, w, e);
+    if (manage_case(app, tx, p, w, e))
+        return -1;
+    return facts_refresh(app, tx, p, visits, nv, e);
 }
 
 /* ---- schedule -------------------------------------------------------------- */

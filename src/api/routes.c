@@ -18,6 +18,7 @@ TABLE(guidance)
 TABLE(appointment)
 TABLE(worklist)
 TABLE(children)
+TABLE(indicator)
 
 const http_route_t *api_routes(size_t *n)
 {
@@ -38,6 +39,7 @@ const http_route_t *api_routes(size_t *n)
             {api_appointment_routes, api_appointment_nroutes},
             {api_worklist_routes, api_worklist_nroutes},
             {api_children_routes, api_children_nroutes},
+            {api_indicator_routes, api_indicator_nroutes},
         };
         size_t total = 0;
         for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)

@@ -117,6 +117,8 @@ static enum MHD_Result send_error(struct MHD_Connection *c, const fy_err_t *e, c
     http_problem(&resp, e, path);
     if (e->allow[0])
         http_add_header(&resp, "Allow", e->allow);
+    if (resp.status == 401) /* RFC 9110 §15.5.2: a 401 names its scheme */
+        http_add_header(&resp, "WWW-Authenticate", "Bearer realm=\"fuyou\"");
     char ra[16];
     if (e->retry_after > 0) {
         snprintf(ra, sizeof ra, "%d", e->retry_after);

@@ -395,4 +395,400 @@ typedef struct {
 int store_worklist(store_tx_t *tx, const store_worklist_query_t *q, store_worklist_row_t **out, int *n,
                    int64_t *total, fy_err_t *e);
 
+/* ---- birth: newborn screening, certificate numbers, birth certificates,
+ *      the birth one-stop ------------------------------------------------ */
+
+typedef struct {
+    int64_t id, child_id;
+    const char *kind;     /* metabolic | hearing | chd */
+    const char *panel;    /* NULL when not given */
+    int64_t sampled_at;   /* UTC ms; 0 when not sampled (refused, not done) */
+    const char *result;   /* negative | positive | refer | refused | not_done */
+    const char *details;  /* JSON text or NULL */
+    const char *recall;   /* none | open | closed */
+    fy_date_t diagnosis_date;
+    bool has_diagnosis, confirmed;
+    const char *diagnosis;
+    int64_t diagnosed_by, diagnosed_at;
+    const char *institution_id;
+    int64_t user_id, created_at;
+} store_screening_t;
+/* Sets s->id. */
+int store_screening_insert(store_tx_t *tx, store_screening_t *s, fy_err_t *e);
+int store_screening_get(store_tx_t *tx, int64_t id, store_screening_t *out, fy_err_t *e);
+/* A child's screenings in entry order. */
+int store_screenings_of(store_tx_t *tx, int64_t child_id, store_screening_t **out, int *n, fy_err_t *e);
+/* Records the diagnosis fields of s and closes its recall; 409 when a
+ * diagnosis is already recorded (the row is left as it was). */
+int store_screening_diagnose(store_tx_t *tx, const store_screening_t *s, fy_err_t *e);
+
+/* The screening recall work list: open recalls (positive or refer without a
+ * diagnosis, oldest first), then live children born between `born_from` and
+ * `born_to` who lack a counted screening of a required kind. */
+typedef struct {
+    const scope_t *scope;
+    const char *district;        /* the child's residence district, or NULL */
+    int which;                   /* 0 both, 1 recalls only, 2 unscreened only */
+    fy_date_t born_from, born_to;
+    const char *screened_csv;    /* ",negative,positive,…,": results that count as screened */
+    int limit, offset;
+} store_recall_query_t;
+typedef struct {
+    bool unscreened;             /* else an open recall */
+    store_child_t child;
+    const char *mother_name, *mother_id_number;
+    store_screening_t screening; /* the recall's screening (id 0 for unscreened) */
+    bool missing_metabolic, missing_hearing;
+} store_recall_row_t;
+int store_screening_recall(store_tx_t *tx, const store_recall_query_t *q, store_recall_row_t **out, int *n,
+                           int64_t *total, fy_err_t *e);
+
+/* Number blocks of blank certificate forms. */
+typedef struct {
+    int64_t id;
+    const char *institution_id;
+    char letter;
+    int64_t first, last, next; /* next: the next unused number, last+1 when used up */
+    int64_t created_by, created_at;
+    int64_t issued, voided;    /* numbers that ended so (filled by the list) */
+} store_cert_block_t;
+/* Sets b->id, next = first. 409 (code "block_overlap", the other block's id
+ * in e->extra) when a block of the same letter shares a number. */
+int store_cert_block_insert(store_tx_t *tx, store_cert_block_t *b, fy_err_t *e);
+int store_cert_block_get(store_tx_t *tx, int64_t id, store_cert_block_t *out, fy_err_t *e);
+/* Blocks of an institution (NULL: all), by letter and first number. */
+int store_cert_blocks_list(store_tx_t *tx, const char *institution_id, store_cert_block_t **out, int *n,
+                           fy_err_t *e);
+/* The institution's block its next number comes from: the lowest (letter,
+ * first) that is not used up. 1 when it has none left. */
+int store_cert_block_current(store_tx_t *tx, const char *institution_id, store_cert_block_t *out, fy_err_t *e);
+/* Takes number `seq` (which must be the block's next) as `number`, ending
+ * as `status` (issued | voided) for certificate_id (0: none), and moves the
+ * block's pointer on. Write units only: the single writer makes the
+ * read-take pair atomic. 409 when the pointer moved or the number exists. */
+int store_cert_number_take(store_tx_t *tx, int64_t block_id, int64_t seq, const char *number, const char *status,
+                           int64_t certificate_id, const char *reason, int64_t at, fy_err_t *e);
+/* Turns an issued number into a voided one (it stays taken forever). */
+int store_cert_number_void(store_tx_t *tx, const char *number, const char *reason, int64_t at, fy_err_t *e);
+/* The number's status (issued | voided); 1 when it never left a block. */
+int store_cert_number_status(store_tx_t *tx, const char *number, const char **status, fy_err_t *e);
+
+typedef struct {
+    int64_t id, child_id, mother_id;
+    const char *kind;       /* first | replacement | reissue */
+    const char *status;     /* applied | issued | voided */
+    const char *number;     /* NULL until issued */
+    const char *child_name;
+    fy_date_t birth_date;
+    const char *mother, *father, *applicant; /* JSON text; father NULL when absent */
+    const char *printed;    /* JSON text frozen at issue, NULL before */
+    const char *delivery_institution_id, *issuing_institution_id;
+    int64_t applied_by, applied_at, issued_by, issued_at;
+    fy_date_t issued_on;
+    int64_t voided_by, voided_at;
+    const char *void_reason;
+    int64_t previous_id, next_id; /* the chain: 0 when none */
+    const char *reason;           /* of a replacement or reissue */
+    int64_t version, created_at, updated_at;
+} store_birth_cert_t;
+/* Sets c->id, version 1. 409 when the child already has an applied or
+ * issued certificate (one person, one certificate). */
+int store_birth_cert_insert(store_tx_t *tx, store_birth_cert_t *c, fy_err_t *e);
+int store_birth_cert_get(store_tx_t *tx, int64_t id, store_birth_cert_t *out, fy_err_t *e);
+int store_birth_cert_by_number(store_tx_t *tx, const char *number, store_birth_cert_t *out, fy_err_t *e);
+/* Writes the changing columns (status, number, child_name, mother, father,
+ * printed, issuing institution, issued/voided facts, next_id, updated_at)
+ * when the version still equals c->version, then bumps it; 412 otherwise. */
+int store_birth_cert_update(store_tx_t *tx, store_birth_cert_t *c, fy_err_t *e);
+/* Every certificate of a child, oldest first (the chain). */
+int store_birth_certs_of_child(store_tx_t *tx, int64_t child_id, store_birth_cert_t **out, int *n, fy_err_t *e);
+/* Whether the child has an issued (printed, not voided) certificate: its
+ * name is frozen then. */
+int store_child_name_frozen(store_tx_t *tx, int64_t child_id, bool *frozen, fy_err_t *e);
+
+typedef struct {
+    const char *step, *status, *detail;
+    int64_t updated_at, updated_by;
+} store_bs_step_t;
+typedef struct {
+    int64_t id, child_id, mother_id, certificate_id;
+    const char *certificate_number;
+    store_bs_step_t steps[4];
+    int nsteps;
+    int64_t created_at, updated_at;
+} store_birth_service_t;
+/* Sets s->id and inserts its steps. 409 when the child has one. */
+int store_birth_service_insert(store_tx_t *tx, store_birth_service_t *s, fy_err_t *e);
+int store_birth_service_get(store_tx_t *tx, int64_t id, store_birth_service_t *out, fy_err_t *e);
+int store_birth_service_of_child(store_tx_t *tx, int64_t child_id, store_birth_service_t *out, fy_err_t *e);
+/* Points the service at the child's current certificate. */
+int store_birth_service_set_certificate(store_tx_t *tx, int64_t id, int64_t certificate_id, int64_t at,
+                                        fy_err_t *e);
+/* Sets one step's status and detail; 1 when the service has no such step. */
+int store_birth_service_step_set(store_tx_t *tx, int64_t id, const store_bs_step_t *st, fy_err_t *e);
+
+
+/* ---- indicator facts and counts -------------------------------------------- */
+
+typedef struct {
+    int64_t pregnancy_id;
+    int contacts;
+    bool early_check, hiv_tested, syphilis_tested, hbsag_tested;
+    const char *max_color;
+    bool ever_purple, case_managed, pp_visit_28d, pp_visited, day42_checked;
+} store_preg_facts_t;
+int store_preg_facts_get(store_tx_t *tx, int64_t pregnancy_id, store_preg_facts_t *out, fy_err_t *e);
+int store_preg_facts_put(store_tx_t *tx, const store_preg_facts_t *f, fy_err_t *e);
+
+#include "domain/indicators.h"
+
+/* Counts of every indicator measure (domain/indicators.h) for a period,
+ * optionally filtered and grouped. Rows are keyed by the group value
+ * ("" for the total when group is IND_GROUP_NONE). */
+typedef struct {
+    fy_date_t from, to; /* inclusive: the delivery (or event) date */
+    const char *residence_district, *delivery_district, *institution;
+    ind_group_t group;
+} store_ind_query_t;
+typedef struct {
+    char key[48];
+    int64_t v[IND_MEASURE_COUNT];
+    bool has[IND_MEASURE_COUNT]; /* false: the measure is not collected */
+} store_ind_row_t;
+int store_indicator_counts(store_tx_t *tx, const store_ind_query_t *q, store_ind_row_t **rows, int *n, fy_err_t *e);
+
+/* ---- rescue network, referrals, critical events ------------------------ */
+
+#include "domain/rescue.h"
+
+/* One published version of the centre–district pairing; `net` holds the
+ * centres in published order, each with its districts (arena strings). */
+typedef struct {
+    int64_t version;
+    rescue_network_t net;
+    int64_t created_by, created_at;
+} store_rescue_network_t;
+
+/* How many versions are stored. */
+int store_rescue_network_count(store_tx_t *tx, int64_t *count, fy_err_t *e);
+/* Publishes n->net as the next version (sets n->version = highest + 1).
+ * The caller has checked it (rescue_network_check). */
+int store_rescue_network_insert(store_tx_t *tx, store_rescue_network_t *n, fy_err_t *e);
+/* One version with its pairs; 1 when absent. */
+int store_rescue_network_get(store_tx_t *tx, int64_t version, store_rescue_network_t *out, fy_err_t *e);
+/* The version in force on `day`: the highest-numbered version whose
+ * effective date is on or before day. 1 when none is. */
+int store_rescue_network_current(store_tx_t *tx, fy_date_t day, store_rescue_network_t *out, fy_err_t *e);
+/* Every version without its pairs, newest first. */
+int store_rescue_network_versions(store_tx_t *tx, store_rescue_network_t **out, int *n, fy_err_t *e);
+
+typedef struct {
+    int64_t id;
+    const char *kind, *type;              /* maternal | newborn; referral | consultation */
+    int64_t woman_id, pregnancy_id, child_id; /* the mother for a newborn; 0 when none */
+    const char *from_institution_id, *from_district, *patient_district;
+    const char *reason, *urgency, *indications; /* indications: JSON array text */
+    int64_t network_version;
+    const char *routing_basis, *routing_district, *first_center_id, *center_id;
+    const char *state, *outcome; /* outcome NULL until closed */
+    int redirects;
+    int64_t requested_at, center_requested_at; /* the first request; when it reached center_id */
+    int64_t accepted_at, in_transit_at, arrived_at, closed_at; /* 0: not yet */
+    int64_t last_at; /* the latest transition's time */
+    int64_t created_by, created_at, updated_at, version;
+} store_referral_t;
+
+/* Sets r->id, version 1. */
+int store_referral_insert(store_tx_t *tx, store_referral_t *r, fy_err_t *e);
+int store_referral_get(store_tx_t *tx, int64_t id, store_referral_t *out, fy_err_t *e);
+/* Writes centre, state, outcome, redirects, the transition times, last_at
+ * and updated_at when the row's version still equals r->version (then
+ * r->version+1); 409 when another transition came first. */
+int store_referral_update(store_tx_t *tx, store_referral_t *r, fy_err_t *e);
+
+typedef struct {
+    int64_t id, referral_id;
+    const char *from_state; /* NULL for the request */
+    const char *to_state, *center_id, *to_center_id, *outcome, *note;
+    int64_t at, user_id;
+    const char *username;
+    int64_t recorded_at;
+} store_referral_event_t;
+int store_referral_event_insert(store_tx_t *tx, store_referral_event_t *ev, fy_err_t *e);
+/* In order. */
+int store_referral_events_of(store_tx_t *tx, int64_t referral_id, store_referral_event_t **out, int *n,
+                             fy_err_t *e);
+
+typedef struct {
+    const scope_t *scope; /* who asks (rescue_referral_visible as a filter) */
+    role_t role;
+    const char *center;   /* only referrals at this centre, or NULL */
+    const char *state;    /* or NULL */
+    bool open_only;       /* not closed */
+    const char *kind, *type, *district; /* district: the patient's or the referring institution's */
+    int64_t pregnancy_id, child_id, woman_id; /* 0 any */
+    int limit, offset;
+} store_referral_query_t;
+/* Ordered by urgency (emergency first), then request time. */
+int store_referrals_search(store_tx_t *tx, const store_referral_query_t *q, store_referral_t **out, int *n,
+                           int64_t *total, fy_err_t *e);
+/* Every referral first requested in [from_ms, to_ms) (0 = open ends), of a
+ * centre, kind and type when given, for the response-time metrics. */
+int store_referrals_for_metrics(store_tx_t *tx, int64_t from_ms, int64_t to_ms, const char *center,
+                                const char *kind, const char *type, store_referral_t **out, int *n, fy_err_t *e);
+
+typedef struct {
+    int64_t id;
+    const char *kind;
+    int64_t woman_id, child_id, pregnancy_id; /* woman: the mother for a child; 0 when none */
+    bool closed_pregnancy;
+    int64_t occurred_at, reported_at;
+    int64_t report_within_ms; /* 0: no deadline */
+    bool late;
+    const char *cause, *place, *district, *institution_id;
+    int64_t reported_by, created_at;
+    bool reviewed;
+    int64_t reviewed_at;
+    const char *review_panel, *review_conclusion, *preventability, *review_factors; /* panel, factors: JSON */
+    int64_t reviewed_by, review_recorded_at;
+} store_critical_event_t;
+
+int store_critical_event_insert(store_tx_t *tx, store_critical_event_t *ev, fy_err_t *e);
+int store_critical_event_get(store_tx_t *tx, int64_t id, store_critical_event_t *out, fy_err_t *e);
+/* An event of the kind already reported for the woman (child_id 0) or the
+ * child: 0 and its id, 1 when none. */
+int store_critical_event_find(store_tx_t *tx, const char *kind, int64_t woman_id, int64_t child_id, int64_t *id,
+                              fy_err_t *e);
+/* Records the review; 409 when the event has one. */
+int store_critical_event_review(store_tx_t *tx, const store_critical_event_t *ev, fy_err_t *e);
+
+typedef struct {
+    const scope_t *scope; /* by the woman (w), as every person list */
+    const char *kind, *district;
+    int reviewed, late;   /* -1 any, 0, 1 */
+    int64_t woman_id, child_id; /* 0 any */
+    int64_t from_ms, to_ms;     /* occurred_at in [from, to); 0 = open */
+    int limit, offset;
+} store_critical_event_query_t;
+/* Oldest occurrence first when listing unreviewed ones, else newest first. */
+int store_critical_events_search(store_tx_t *tx, const store_critical_event_query_t *q,
+                                 store_critical_event_t **out, int *n, int64_t *total, fy_err_t *e);
+
+/* ---- child health 0–6 -------------------------------------------------
+ * Checks with their z-scores, the per-child schedule state the reminder job
+ * keeps, development referrals and the autism pipeline (005_child_health).
+ * Children are scoped through their mother (women w) like every list. */
+
+/* z[] order of a stored check, and the implausible bits. */
+enum { CH_Z_WFA = 0, CH_Z_LHFA, CH_Z_WFLH, CH_Z_BMI, CH_Z_HCFA, CH_NZ };
+#define CH_POSITION_IMPLAUSIBLE 32u
+
+typedef struct {
+    int64_t id, child_id;
+    fy_date_t date;
+    int age_days, age_used_days;
+    bool corrected;
+    int window_seq; /* 0: none */
+    const char *institution_id;
+    int64_t user_id;
+    double weight_kg, length_cm, head_cm, hb_g_l; /* NaN: not measured */
+    const char *measured;                       /* recumbent | standing | NULL */
+    int teeth_erupted, caries;                  /* -1: not examined */
+    const char *vision_left, *vision_right;     /* JSON value text or NULL */
+    const char *hearing;                        /* pass | refer | NULL */
+    const char *warning_band;                   /* NULL when the signs were not asked */
+    const char *warning_signs;                  /* JSON object text or NULL */
+    bool warning_positive;
+    const char *illnesses, *advice, *notes;
+    fy_date_t next_date;
+    bool has_next_date;
+    const char *reference; /* who2006 | who2007 | NULL when not scored */
+    double length_used_cm, bmi;
+    double z[CH_NZ];      /* NaN: absent */
+    unsigned implausible; /* bit i for z[i]; CH_POSITION_IMPLAUSIBLE */
+    bool underweight, stunting, wasting, overweight, obesity;
+    int64_t created_at;
+} store_child_check_t;
+
+/* Sets c->id. */
+int store_child_check_insert(store_tx_t *tx, store_child_check_t *c, fy_err_t *e);
+/* A child's checks in date order (then entry order). */
+int store_child_checks_of(store_tx_t *tx, int64_t child_id, store_child_check_t **out, int *n, fy_err_t *e);
+
+typedef struct {
+    int64_t child_id;
+    fy_date_t next_check_on;
+    bool has_next_check;
+    bool overdue;
+    int overdue_seq;        /* the window the child is overdue for; 0 when not */
+    fy_date_t overdue_from; /* its first overdue day */
+    int64_t updated_at;
+} store_child_state_t;
+
+int store_child_state_get(store_tx_t *tx, int64_t child_id, store_child_state_t *out, fy_err_t *e);
+/* Inserts or replaces the state of s->child_id. */
+int store_child_state_put(store_tx_t *tx, const store_child_state_t *s, fy_err_t *e);
+/* Enrols up to `limit` live children that have no state yet (in id order,
+ * due at once: next_check_on 0) and advances the enrolment mark. *added
+ * counts the children looked at; fewer than limit means none are left. */
+int store_child_states_seed(store_tx_t *tx, int limit, int *added, fy_err_t *e);
+/* Children whose next_check_on is on or before `day`, at most `limit`. */
+int store_child_states_due(store_tx_t *tx, fy_date_t day, int limit, int64_t **ids, int *n, fy_err_t *e);
+
+typedef struct {
+    int64_t id, child_id, check_id;
+    fy_date_t date;
+    const char *band, *positive; /* positive: JSON array of item codes */
+    const char *institution_id, *status; /* open | rescreened */
+    fy_date_t closed_on;
+    bool has_closed;
+    int64_t closed_by, created_at;
+} store_dev_referral_t;
+
+/* Sets r->id; status 'open'. */
+int store_dev_referral_insert(store_tx_t *tx, store_dev_referral_t *r, fy_err_t *e);
+/* Closes the child's open referrals dated on or before `on` as re-screened
+ * by autism record `record_id`; *closed counts them. */
+int store_dev_referrals_close(store_tx_t *tx, int64_t child_id, fy_date_t on, int64_t record_id, int *closed,
+                              fy_err_t *e);
+/* In date order. */
+int store_dev_referrals_of(store_tx_t *tx, int64_t child_id, store_dev_referral_t **out, int *n, fy_err_t *e);
+
+typedef struct {
+    int64_t id, child_id;
+    const char *step; /* first_screen | rescreen | diagnosis | intervention */
+    fy_date_t date;
+    const char *institution_id, *instrument;
+    int score; /* -1: none */
+    const char *result, *detail, *notes;
+    int64_t check_id; /* 0: not from a check */
+    int64_t user_id, created_at;
+} store_autism_t;
+
+/* Sets r->id. */
+int store_autism_insert(store_tx_t *tx, store_autism_t *r, fy_err_t *e);
+/* In date order (then entry order). */
+int store_autism_of(store_tx_t *tx, int64_t child_id, store_autism_t **out, int *n, fy_err_t *e);
+
+/* Child work lists: overdue for a check (child_states.overdue), or with an
+ * open development referral. Each row has the child, the mother's name,
+ * id number and phone, and the list's own columns. */
+typedef enum { CHILD_WORKLIST_OVERDUE, CHILD_WORKLIST_DEVELOPMENT } store_child_worklist_t;
+typedef struct {
+    store_child_t c;
+    const char *mother_name, *mother_id_number, *mother_phone;
+    store_child_state_t state;       /* overdue list */
+    store_dev_referral_t referral;   /* development list */
+} store_child_row_t;
+typedef struct {
+    store_child_worklist_t kind;
+    const scope_t *scope;
+    const char *district; /* the child's residence district, or NULL */
+    int limit, offset;
+} store_child_worklist_query_t;
+/* Overdue: longest overdue first. Development: oldest referral first. */
+int store_child_worklist(store_tx_t *tx, const store_child_worklist_query_t *q, store_child_row_t **out, int *n,
+                         int64_t *total, fy_err_t *e);
+
+
 #endif

@@ -22,6 +22,7 @@ What lives here:
   Server         the fuyou process, its temp dir and database, the CLI
   Client         one HTTP user: login() keeps the bearer token
   Response       (status, headers, body) with body parsed when it is JSON
+  raw_exchange() a request over a bare socket (bodies announced, not sent)
   resident_id()  valid GB 11643 resident ID numbers, unique per call
   institution()  institution ids from data/institutions.json
   table_counts(), table_digests()  rows per table of a SQLite file, and a
@@ -37,6 +38,7 @@ import os
 import re
 import select
 import signal
+import socket
 import sqlite3
 import subprocess
 import tempfile
@@ -55,7 +57,7 @@ CRASH_PATTERNS = re.compile(
 
 def binary():
     """Path of the fuyou binary: $FUYOU_BIN, else build/fuyou."""
-    return os.environ.get("FUYOU_BIN") or os.path.join(ROOT, "build", "fuyou")
+    return os.path.abspath(os.environ.get("FUYOU_BIN") or os.path.join(ROOT, "build", "fuyou"))
 
 
 class ServerFailure(AssertionError):
@@ -175,8 +177,6 @@ def raw_exchange(host, port, head, body_chunks=(), timeout=15):
     reads until the server closes or a full reply arrived. For cases
     http.client cannot express (an announced body that is never sent,
     chunked uploads). Returns (status, headers dict lower-cased, body text)."""
-    import socket
-
     s = socket.create_connection((host, port), timeout=timeout)
     try:
         s.sendall(head.encode("latin-1"))
@@ -224,10 +224,11 @@ class Server:
     """The fuyou binary serving a fresh database in its own temp dir.
 
     db: path of the SQLite file (in the temp dir unless given);
-    env: extra environment (e.g. {"FUYOU_NOW": "2025-01-01T00:00:00Z"})."""
+    env: extra environment (e.g. {"FUYOU_NOW": "2025-01-01T00:00:00Z"});
+    serve_args: extra options for `fuyou serve`."""
 
-    def __init__(self, db=None, env=None, bin=None):
-        self.bin = bin or binary()
+    def __init__(self, db=None, env=None, bin=None, serve_args=()):
+        self.bin = os.path.abspath(bin) if bin else binary()
         if not os.path.exists(self.bin):
             raise ServerFailure("fuyou binary not found at %s (set FUYOU_BIN)" % self.bin)
         self.tmp = tempfile.TemporaryDirectory(prefix="fuyou-test-")
@@ -236,6 +237,7 @@ class Server:
         self.env = dict(os.environ)
         if env:
             self.env.update(env)
+        self.serve_args = list(serve_args)
         self.proc = None
         self.url = None
         self.host = self.port = None
@@ -255,7 +257,7 @@ class Server:
         self._stderr_path = os.path.join(self.dir, "serve-%d.stderr" % self._runs)
         self._stderr = open(self._stderr_path, "wb")
         self.proc = subprocess.Popen(
-            [self.bin, "serve", "--db", self.db, "--port", "0"],
+            [self.bin, "serve", "--db", self.db, "--port", "0"] + self.serve_args,
             cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr,
         )
         deadline = time.monotonic() + timeout

@@ -153,7 +153,7 @@ class T1Http(Base):
     def test_not_found(self):
         anon = S.client()
         self.expect_problem(anon, "GET", "/api/v1/no-such-thing", 404)
-        self.expect_problem(anon, "GET", "/nowhere/at/all", 404)
+        self.expect_problem(anon, "POST", "/nowhere/at/all", 404)
         self.expect_problem(C["city"], "GET", "/api/v1/women/abc", 404)
         self.expect_problem(C["city"], "GET", "/api/v1/women/0", 404)
         self.expect_problem(C["city"], "GET", "/api/v1/women/99999999", 404)
@@ -172,7 +172,8 @@ class T1Http(Base):
 
     def test_unauthenticated(self):
         anon = S.client()
-        self.expect_problem(anon, "GET", "/api/v1/me", 401)
+        r = self.expect_problem(anon, "GET", "/api/v1/me", 401)
+        self.assertTrue(r.headers.get("WWW-Authenticate", "").startswith("Bearer"), r.headers)
         self.expect_problem(anon, "GET", "/api/v1/women", 401)
         self.expect_problem(anon, "POST", "/api/v1/women", 401, json=woman_body())
         bad = "A" * 43  # the right shape, but no such session
@@ -515,6 +516,15 @@ class T4Women(Base):
             with self.subTest(p):
                 self.expect_problem(C["doc_a"], "POST", "/api/v1/women", 422, fields=["phone"],
                                     json=woman_body(phone=p))
+
+    def test_lengths_and_other_id_formats(self):
+        self.expect_problem(C["doc_a"], "POST", "/api/v1/women", 422, fields=["name"], json=woman_body(name="王" * 51))
+        self.expect_problem(C["doc_a"], "POST", "/api/v1/women", 422, fields=["address"],
+                            json=woman_body(address="路" * 201))
+        for bad in ("E 1234567", "E12", "护照12345", "E" * 31):
+            with self.subTest(bad):
+                self.expect_problem(C["doc_a"], "POST", "/api/v1/women", 422, fields=["id_number"],
+                                    json=woman_body(id_type="passport", id_number=bad, birth_date="1990-01-01"))
 
     def test_bad_district(self):
         for d in ("310100", "110101", "31010", "3101040", "徐汇区", 310104):
@@ -988,6 +998,23 @@ class T8Cli(unittest.TestCase):
         p = self.run_cli("serve", "--port")
         self.assertNotEqual(p.returncode, 0)
 
+    def test_serve_refuses_bad_ports(self):
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as d:
+            db = os.path.join(d, "p.db")
+            for port in ("70000", "65536", "-1", "4294967297", "http"):
+                with self.subTest(port):
+                    p = self.run_cli("serve", "--db", db, "--port", port)
+                    self.assertNotEqual(p.returncode, 0)
+                    self.assertNotIn("listening", p.stdout)
+            # a port that is taken: an error, not a hang and not a crash
+            p = self.run_cli("serve", "--db", db, "--port", str(S.port))
+            self.assertNotEqual(p.returncode, 0)
+            self.assertNotIn("listening", p.stdout)
+            self.assertTrue(p.stderr.strip())
+            self.assertNotRegex(p.stderr, fuyou.CRASH_PATTERNS)
+
     def test_migrate_new_path(self):
         import tempfile
 
@@ -1018,6 +1045,16 @@ class T8Cli(unittest.TestCase):
             p = self.run_cli(*add, "--username", "x", "--role", "pope", input=fuyou.PASSWORD + "\n")
             self.assertNotEqual(p.returncode, 0)
             p = self.run_cli(*add, "--username", "x", "--role", "city_admin", input="short\n")
+            self.assertNotEqual(p.returncode, 0)
+            for woman in ("abc", "0", "-4", "12x", ""):
+                p = self.run_cli(*add, "--username", "c", "--role", "citizen", "--woman", woman,
+                                 input=fuyou.PASSWORD + "\n")
+                self.assertNotEqual(p.returncode, 0, woman)
+            p = self.run_cli(*add, "--username", "c", "--role", "citizen", "--woman", "99",
+                             input=fuyou.PASSWORD + "\n")
+            self.assertNotEqual(p.returncode, 0)  # no such record
+            p = self.run_cli(*add, "--username", "x", "--role", "community_doctor", "--institution", "nowhere",
+                             input=fuyou.PASSWORD + "\n")
             self.assertNotEqual(p.returncode, 0)
             p = self.run_cli(*add, "--username", "x", "--role", "city_admin", input=fuyou.PASSWORD + "\n")
             self.assertEqual(p.returncode, 0, p.stderr)

@@ -296,6 +296,7 @@ export function showErrors(form, err) {
     const f = fieldFor(form, e.field || '');
     if (!f) { loose.push(e.message); continue; }
     f.classList.add('has-error');
+    for (let d = f.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;
     const slot = f.querySelector('.field-error');
     slot.textContent = slot.textContent ? `${slot.textContent}；${e.message}` : e.message;
     const input = f.querySelector('input,select,textarea');
