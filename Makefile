@@ -34,5 +34,8 @@ test: test-build
 	@cd $(BUILD_TEST) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
+bench: deps
+	@bench/run.sh
+
 clean:
 	rm -rf $(BUILD) $(BUILD_TEST) build-bench build-fuzz

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what fuyou needs to build, run and test, and nothing that is
 # already there. Debian packages through apt-get (as root; otherwise prints the
-# one command to run), npm packages through `npm ci` in tests/browser.
+# one command to run), npm packages through `npm ci` in web/ (ECharts for the
+# pages, copied to web/vendor/; playwright-core for tests/browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,9 +35,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# npm packages for the browser tests and the web vendor libraries.
-if [ -f web/package.json ] && [ "${FUYOU_BROWSER_TESTS:-1}" = 1 ]; then
+# npm packages for the web vendor libraries and the browser tests (the pages
+# need ECharts even where the browser tests are off, so npm decides).
+if [ -f web/package.json ] && command -v npm >/dev/null; then
   if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules ]; then
     (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+# Vendor libraries the pages load, copied from node_modules into web/vendor/
+# (served by fuyou itself; nothing is fetched from the internet at run time).
+if [ -f web/node_modules/echarts/dist/echarts.min.js ]; then
+  mkdir -p web/vendor
+  if [ ! -f web/vendor/echarts.min.js ] || ! cmp -s web/node_modules/echarts/dist/echarts.min.js web/vendor/echarts.min.js; then
+    cp web/node_modules/echarts/dist/echarts.min.js web/vendor/echarts.min.js
   fi
 fi

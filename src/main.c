@@ -181,6 +181,7 @@ static int cmd_serve(opts_t *o)
     cfg.auth = api_authenticate;
     cfg.role_of = api_role_of;
     cfg.fallback = api_static;
+    cfg.invoke = api_invoke;
     cfg.app = &app;
     http_server_t *srv;
     int port;

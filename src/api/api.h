@@ -60,6 +60,9 @@ const http_route_t *api_routes(size_t *n);
 int api_authenticate(http_req_t *req);
 int api_role_of(const http_req_t *req);
 int api_static(http_req_t *req, http_resp_t *resp);
+/* Calls the route's handler; a POST with an Idempotency-Key answers its
+ * first result again (idempotency.c). */
+int api_invoke(http_req_t *req, http_resp_t *resp);
 
 /* The request body as a JSON object: 400 when it is not JSON (with line
  * and column), 415 when it is not an object. */

@@ -122,7 +122,9 @@ static int h_patch(http_req_t *req, http_resp_t *resp)
     static const char *const known[] = {"name", NULL};
     jv_no_unknown(body, known, &req->err);
     const char *why;
-    if (jv_str(body, "name", true, 1, 15, &c.name, &req->err) && !preg_child_name_ok(c.name, &why))
+    /* 15 characters plus the dots between the parts of a minority name: the
+     * length rule is preg_child_name_ok's, which counts characters only */
+    if (jv_str(body, "name", true, 1, 29, &c.name, &req->err) && !preg_child_name_ok(c.name, &why))
         fy_field(&req->err, "name", "child_name", "%s", why);
     if (fy_has_error(&req->err))
         return -1;

@@ -33,13 +33,16 @@ static int h_guidance(http_req_t *req, http_resp_t *resp)
         fy_field(&req->err, "district", "required", "居住区为必填项 (district is required)");
     else if (!refdata_district(app->ref, district))
         fy_field(&req->err, "district", "district", "区代码无效 (district must be one of the 16 district codes)");
-    api_query_date(req, "lmp", &lmp, &has_lmp);
+    /* every broken rule is named once: a malformed date is not also "too old" */
+    bool lmp_ok = api_query_date(req, "lmp", &lmp, &has_lmp) == 0 && has_lmp;
     fy_date_t today = fy_today();
-    if (!fy_has_error(&req->err) && !has_lmp)
+    if (!has_lmp)
         fy_field(&req->err, "lmp", "required", "末次月经为必填项 (lmp is required)");
-    else if (has_lmp && lmp > today)
+    else if (!lmp_ok)
+        ; /* already named by api_query_date */
+    else if (lmp > today)
         fy_field(&req->err, "lmp", "future", "末次月经不能晚于今天 (lmp must not be in the future)");
-    else if (has_lmp && today - lmp > PREG_MAX_LMP_AGE_DAYS)
+    else if (today - lmp > PREG_MAX_LMP_AGE_DAYS)
         fy_field(&req->err, "lmp", "too_old", "末次月经距今超过44周 (lmp is more than 44 weeks ago)");
     if (fy_has_error(&req->err))
         return -1;

@@ -316,6 +316,21 @@ static int contact_dates(store_tx_t *tx, const store_pregnancy_t *p, fy_date_t *
 /* Windows that closed before she registered were never hers to keep. */
 static bool slot_applies(const store_pregnancy_t *p, const schedule_slot_t *s) { return s->closes >= p->registered_on; }
 
+/* The latest contact on or before today. */
+static fy_date_t last_contact(const fy_date_t *dates, size_t n, fy_date_t today)
+{
+    fy_date_t last = dates[0];
+    for (size_t i = 1; i < n; i++)
+        if (dates[i] <= today && dates[i] > last)
+            last = dates[i];
+    return last;
+}
+
+/* A missed window makes the pregnancy overdue (to be followed up) until she
+ * is seen again: a visit after the window closed means she is back in care,
+ * and the missed window stays visible in the schedule. */
+static bool slot_chases(const schedule_slot_t *s, fy_date_t last) { return s->overdue && last <= s->closes; }
+
 int preg_schedule_refresh(const app_t *app, store_tx_t *tx, store_pregnancy_t *p, const store_woman_t *w,
                           fy_date_t today, fy_err_t *e)
 {
@@ -335,12 +350,12 @@ int preg_schedule_refresh(const app_t *app, store_tx_t *tx, store_pregnancy_t *p
         n = MAX_SLOTS;
     p->overdue = false;
     p->has_next_check = false;
-    fy_date_t next = 0;
+    fy_date_t next = 0, last = last_contact(dates, nd, today);
     for (size_t i = 0; i < n; i++) {
         schedule_slot_t *s = &slots[i];
         if (s->filled || !slot_applies(p, s))
             continue;
-        if (s->overdue)
+        if (slot_chases(s, last))
             p->overdue = true;
         /* remind once, from three days before the window until it closes */
         if (s->remind_on <= today && today <= s->closes && w->phone) {
@@ -489,12 +504,13 @@ static void schedule_json(buf_t *b, const app_t *app, store_tx_t *tx, const stor
     api_kv_str(b, "name", schedule_name(sched), true);
     buf_puts(b, ",\"windows\":[");
     int next = -1;
+    fy_date_t last = last_contact(dates, nd, today);
     for (size_t i = 0; i < n; i++) {
         const schedule_slot_t *s = &slots[i];
         const schedule_window_t *w = schedule_at(sched, (size_t)schedule_find_seq(sched, s->seq));
         bool applies = slot_applies(p, s);
         bool overdue = open && applies && s->overdue;
-        if (overdue)
+        if (overdue && slot_chases(s, last))
             *overdue_out = true;
         if (open && applies && next < 0 && !s->filled && s->closes >= today)
             next = (int)i;

@@ -6,6 +6,10 @@
 #include "api/pregnancy.h"
 #include "base/idnum.h"
 
+/* How far ahead the postpartum list looks: past the last task's opening
+ * day (the 42-day check), with room for a delivery entered late. */
+#define PP_HORIZON_DAYS 60
+
 struct wl_ctx {
     store_worklist_query_t q;
     store_worklist_row_t *rows;
@@ -28,7 +32,19 @@ static int worklist(http_req_t *req, http_resp_t *resp, store_worklist_t kind)
         return -1;
     c.q.kind = kind;
     c.q.scope = &api_user(req)->scope;
-    c.q.today = fy_today();
+    fy_date_t today = fy_today();
+    c.q.today = today;
+    if (kind == WORKLIST_POSTPARTUM) {
+        /* The centre plans its home visits from the day the hospital reports
+         * the delivery, so the list shows every open task of the coming
+         * weeks (a delivery's tasks all open within PP_HORIZON_DAYS);
+         * ?due=true keeps only those whose window has opened. */
+        bool due = false, present;
+        if (api_query_bool(req, "due", &due, &present))
+            return -1;
+        if (!due)
+            c.q.today = today + PP_HORIZON_DAYS;
+    }
     c.q.district = http_query(req, "district");
     if (c.q.district && !refdata_district(app->ref, c.q.district))
         fy_field(&req->err, "district", "district", "区代码无效 (district must be one of the 16 district codes)");
@@ -65,7 +81,8 @@ static int worklist(http_req_t *req, http_resp_t *resp, store_worklist_t kind)
             api_kv_str(&b, "institution_id", r->task.institution_id, true);
             api_kv_date(&b, "due_from", r->task.due_from, true, true);
             api_kv_date(&b, "due_to", r->task.due_to, true, true);
-            buf_printf(&b, ",\"late\":%s}", c.q.today > r->task.due_to ? "true" : "false");
+            buf_printf(&b, ",\"due\":%s,\"late\":%s}", today >= r->task.due_from ? "true" : "false",
+                       today > r->task.due_to ? "true" : "false");
         }
         buf_putc(&b, '}');
     }

@@ -369,20 +369,23 @@ static void one_pregnancy(gen_t *g, fy_date_t lmp, int birth_ga, bool deliver)
               : ar < 0.99 ? rng_int(r, 35, 39) : rng_int(r, 40, 42);
     fy_date_t birth = fy_date_add_months(lmp, -age * 12) - rng_int(r, 0, 364);
     char idn[19];
-    make_idnum(r, pool->district->code, birth, idn);
-    char name[32], phone[12], bd[11];
+    char name[32], phone[12];
     snprintf(name, sizeof name, "%s%s", surnames[rng_int(r, 0, 19)], given[rng_int(r, 0, 19)]);
     snprintf(phone, sizeof phone, "13%09d", rng_int(r, 0, 999999999));
-    fy_date_format(birth, bd);
     int reg_ga = rng_chance(r, 0.9) ? rng_int(r, 42, 90) : rng_int(r, 91, 168);
     fy_date_t reg_day = lmp + reg_ga;
     if (reg_day > g->today)
         return;
-    int64_t woman = call(c, &doc, "POST", "/api/v1/women",
-                         json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", name, "id_type", "resident_id",
-                                   "id_number", idn, "phone", phone, "residence_district", pool->district->code,
-                                   "address", pool->district->name),
-                         at_time(reg_day, 9 * 60 + rng_int(r, 0, 420)));
+    /* a real city has no two women with one ID number: draw again on a clash */
+    int64_t woman = 0;
+    for (int attempt = 0; attempt < 5 && !woman; attempt++) {
+        make_idnum(r, pool->district->code, birth - attempt, idn);
+        woman = call(c, &doc, "POST", "/api/v1/women",
+                     json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", name, "id_type", "resident_id", "id_number",
+                               idn, "phone", phone, "residence_district", pool->district->code, "address",
+                               pool->district->name),
+                     at_time(reg_day, 9 * 60 + rng_int(r, 0, 420)));
+    }
     if (!woman)
         return;
 

@@ -68,6 +68,10 @@ typedef int (*http_role_of_fn)(const http_req_t *req); /* the user's role as a b
  * did not handle the path. */
 typedef int (*http_fallback_fn)(http_req_t *req, http_resp_t *resp);
 
+/* Runs req->route->handler; lets the application wrap every call (the API
+ * uses it for Idempotency-Key). NULL: the handler is called directly. */
+typedef int (*http_invoke_fn)(http_req_t *req, http_resp_t *resp);
+
 typedef struct {
     const char *bind;
     int port;
@@ -77,6 +81,7 @@ typedef struct {
     http_auth_hook auth;
     http_role_of_fn role_of;
     http_fallback_fn fallback;
+    http_invoke_fn invoke;
     void *app;
 } http_config_t;
 

@@ -203,7 +203,7 @@ static enum MHD_Result dispatch(struct http_server *srv, struct MHD_Connection *
             return send_error(c, &req.err, url);
         }
     }
-    if (route->handler(&req, &resp)) {
+    if (srv->cfg.invoke ? srv->cfg.invoke(&req, &resp) : route->handler(&req, &resp)) {
         buf_free(&resp.body);
         if (!req.err.status)
             fy_fail(&req.err, 500, "internal", "服务器内部错误 (internal error)");

@@ -29,6 +29,8 @@ struct job {
     fy_err_t *e;
     arena_t *arena;
     int64_t clock; /* the submitter's thread clock (fy_set_thread_now), 0 = real */
+    bool has_claim; /* an Idempotency-Key claim to insert with the unit */
+    sq_claim_t claim;
     int rc;
     bool done;
     struct job *next;
@@ -296,6 +298,8 @@ static void *writer_main(void *arg)
             sq_audit_tail_save(st);
             fy_set_thread_now(j->clock);
             j->rc = j->fn(&tx, j->ctx, j->e);
+            if (j->rc == 0 && j->has_claim)
+                j->rc = sq_idem_insert_claim(&tx, &j->claim, j->e);
             fy_set_thread_now(0);
             reset_busy(db);
             if (j->rc) {
@@ -414,7 +418,13 @@ int store_read(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
 
 int store_write(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
 {
-    struct job j = {fn, ctx, e, a, fy_thread_now(), 0, false, NULL};
+    struct job j = {0};
+    j.fn = fn;
+    j.ctx = ctx;
+    j.e = e;
+    j.arena = a;
+    j.clock = fy_thread_now();
+    j.has_claim = sq_idem_take_claim(&j.claim);
     pthread_mutex_lock(&st->mu);
     if (st->tail)
         st->tail->next = &j;

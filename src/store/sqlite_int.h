@@ -39,6 +39,14 @@ void sq_bind_named(sqlite3_stmt *s, const char *name, const char *v);
 void sq_bind_double(sqlite3_stmt *s, int idx, double v);
 double sq_double(sqlite3_stmt *s, int col); /* NaN for NULL */
 
+/* An Idempotency-Key claim carried by a write unit (sqlite_idem.c). */
+typedef struct {
+    int64_t user_id;
+    char key[129], method[8], path[256];
+} sq_claim_t;
+bool sq_idem_take_claim(sq_claim_t *out);
+int sq_idem_insert_claim(store_tx_t *tx, const sq_claim_t *c, fy_err_t *e);
+
 /* The audit chain's tail, kept by the writer (see sqlite_audit.c). */
 void sq_audit_tail_load(store_t *st, sqlite3 *db);
 void sq_audit_tail_save(store_t *st);

@@ -760,7 +760,9 @@ int store_worklist(store_tx_t *tx, const store_worklist_query_t *q, store_workli
     switch (q->kind) {
     case WORKLIST_HIGH_RISK:
         buf_puts(&from, " FROM risk_cases c JOIN pregnancies p ON p.id = c.pregnancy_id"
-                        " JOIN women w ON w.id = p.woman_id WHERE c.state = 'open' AND p.status = 'open'");
+                        " JOIN women w ON w.id = p.woman_id WHERE c.state = 'open'"
+                        /* a delivered woman stays managed until her 42-day check closes the case */
+                        " AND p.status IN ('open', 'delivered')");
         if (q->color)
             buf_puts(&from, " AND (p.color = :color OR (:color = 'purple' AND p.purple = 1))");
         extra_cols = ", c.opened_at, c.max_color, c.owner_institution,"

@@ -146,9 +146,21 @@ int store_audit_verify(store_t *st, int64_t *bad_seq, char *why, size_t whylen, 
 
 /* ---- idempotent POSTs ------------------------------------------------- */
 
-/* A stored answer for (user, key): 0 and status/body when present, 1 when not. */
+/* A POST with an Idempotency-Key leaves a claim row in the same transaction
+ * as its effect, so a retry after a crash can never apply it twice:
+ * store_idem_claim_next_write() marks the calling thread's next store_write
+ * unit; when that unit succeeds the writer inserts the claim (status 0) under
+ * the unit's savepoint, and a second claim of the same key fails the unit
+ * with 409. store_idem_put() then records the answer (status, body). */
+void store_idem_claim_next_write(int64_t user_id, const char *key, const char *method, const char *path);
+/* Drops a mark that no write used (e.g. a request refused before writing). */
+void store_idem_clear_claim(void);
+
+/* A stored answer for (user, key): 0 and status/body when present (status 0:
+ * the effect committed but the answer was not recorded), 1 when not. */
 int store_idem_get(store_tx_t *tx, int64_t user_id, const char *key, const char **method, const char **path,
                    int *status, const char **body, fy_err_t *e);
+/* Inserts or completes the row of (user, key) with the answer. */
 int store_idem_put(store_tx_t *tx, int64_t user_id, const char *key, const char *method, const char *path,
                    int status, const char *body, fy_err_t *e);
 
