@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 debs=(gcc clang make cmake pkg-config curl ca-certificates
       libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
       libcmocka-dev libhpdf-dev libqrencode-dev libxlsxwriter-dev
-      libclang-rt-14-dev python3 wrk)
+      libclang-rt-14-dev python3 wrk poppler-utils poppler-data)
 if [ "${FUYOU_BROWSER_TESTS:-1}" = 1 ]; then
   debs+=(chromium fonts-noto-cjk)
   # Node may come from another packaging (with npm inside): ask for the

@@ -2,6 +2,7 @@
 // navigation by role). Each page is an ES module loaded when first needed.
 import { api, ApiError, setUnauthenticatedHandler } from './lib/api.js';
 import { h, clear, ROLE_HOME, errorNotice, loading, today } from './lib/ui.js';
+import { icon as svgIcon } from './lib/icons.js';
 
 const CLIN = ['community_doctor', 'obstetrician'];
 const STAFF = [...CLIN, 'rescue_center'];
@@ -34,8 +35,8 @@ const ROUTES = [
 }));
 
 const NAV = {
-  citizen: [['#/mama', '我的孕期', '🏠'], ['#/mama/register', '建小卡', '📝'], ['#/mama/book', '预约产检', '📅'],
-    ['#/mama/record', '我的档案', '📋'], ['#/mama/baby', '宝宝成长', '👶'], ['#/mama/certificate', '出生证明', '📄']],
+  citizen: [['#/mama', '我的孕期', 'home'], ['#/mama/register', '建小卡', 'card'], ['#/mama/book', '预约产检', 'calendar'],
+    ['#/mama/record', '我的档案', 'record'], ['#/mama/baby', '宝宝成长', 'baby'], ['#/mama/certificate', '出生证明', 'certificate']],
   community_doctor: [['#/workbench', '工作台'], ['#/women', '查找孕产妇'], ['#/women/new', '孕妇建册'],
     ['#/worklists/high-risk', '工作清单']],
   obstetrician: [['#/workbench', '工作台'], ['#/women', '查找孕产妇'], ['#/women/new', '建档（大卡）'],
@@ -91,12 +92,17 @@ function frame(me, path) {
   top.hidden = false;
   const items = NAV[u.role] || [];
   nav.className = u.role === 'citizen' ? 'mama-nav' : 'sidenav';
+  // the one item the page belongs to: an exact match, else the longest prefix
+  const score = (target) => {
+    if (path === target) return 1000;
+    const base = target.replace(/\/high-risk$/, '');
+    return path.startsWith(`${base}/`) ? base.length : -1;
+  };
+  const best = Math.max(...items.map(([href]) => score(href.slice(1))));
   clear(nav, h('ul', {}, items.map(([href, label, icon]) => {
-    const target = href.slice(1);
-    const current = path === target || (target !== '/mama' && path.startsWith(`${target.replace(/\/high-risk$/, '')}/`)) ||
-      (target.startsWith('/worklists') && path.startsWith('/worklists'));
+    const current = best >= 0 && score(href.slice(1)) === best;
     return h('li', {}, h('a', { href, 'aria-current': current ? 'page' : null },
-      icon ? h('span', { class: 'nav-icon', 'aria-hidden': 'true' }, icon) : null, h('span', {}, label)));
+      icon ? h('span', { class: 'nav-icon', 'aria-hidden': 'true' }, svgIcon(icon, 22)) : null, h('span', {}, label)));
   })));
   nav.hidden = items.length === 0;
 }

@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "base/jv.h"
 #include "domain/indicators.h"
+#include "domain/growth.h"
 #include "domain/refdata.h"
 #include "domain/risk.h"
 #include "domain/schedule.h"
@@ -30,6 +31,7 @@ typedef struct app {
     size_t n_anc_schedules;
     schedule_t *anc_schedule; /* the configured one for new pregnancies */
     ind_set_t *indicators;    /* data/indicators.json */
+    growth_tables_t *growth;  /* data/who-growth: the WHO LMS tables, loaded once */
     const char *data_dir;
     const char *web_dir;
 } app_t;

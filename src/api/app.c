@@ -22,6 +22,11 @@ int app_load(app_t *app, const char *data_dir, const char *anc_schedule_id, char
         snprintf(err, errlen, "%s", why);
         return -1;
     }
+    snprintf(path, sizeof path, "%s/who-growth", data_dir);
+    if (growth_load(path, &app->growth)) {
+        snprintf(err, errlen, "%s: WHO 生长标准表缺失或不完整 (the WHO growth tables are missing or incomplete)", path);
+        return -1;
+    }
     for (size_t i = 0; i < sizeof anc_files / sizeof anc_files[0]; i++) {
         snprintf(path, sizeof path, "%s/schedules/%s.json", data_dir, anc_files[i]);
         schedule_t *s;
@@ -45,6 +50,7 @@ void app_unload(app_t *app)
     refdata_free(app->ref);
     risk_criteria_free(app->risk);
     ind_free(app->indicators);
+    growth_free(app->growth);
     for (size_t i = 0; i < app->n_anc_schedules; i++)
         schedule_free(app->anc_schedules[i]);
     memset(app, 0, sizeof *app);

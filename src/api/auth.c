@@ -1,5 +1,6 @@
 /* Sign-in, sign-out, the current user, and the authentication hook that the
  * HTTP layer calls before every non-public route. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -104,8 +105,12 @@ static int h_login(http_req_t *req, http_resp_t *resp)
     if (store_read(app->store, req->arena, login_check, &c, &req->err))
         return -1;
     if (c.failures >= LOCK_FAILURES) {
-        int wait = (int)((c.oldest + LOCK_WINDOW_MS - c.now) / 1000) + 1;
-        req->err.retry_after = wait > 0 ? wait : 1;
+        /* the lock lifts when the oldest failure leaves the window: that
+         * many seconds, rounded up */
+        int wait = (int)((c.oldest + LOCK_WINDOW_MS - c.now + 999) / 1000);
+        if (wait < 1)
+            wait = 1;
+        req->err.retry_after = wait;
         return fy_fail(&req->err, 429, "locked",
                        "登录失败次数过多，请 %d 秒后再试 (too many failed logins; retry in %d s)", wait, wait);
     }
@@ -144,6 +149,78 @@ static const char *bearer(http_req_t *req)
     return http_cookie(req, TOKEN_COOKIE);
 }
 
+/* Sessions seen in the last minute, so that a busy client does not cost a
+ * database read per request. An entry lives at most SESSION_CACHE_MS (a
+ * disabled account or revoked token elsewhere is noticed within that) and
+ * logout drops it at once. */
+#define SESSION_CACHE_SLOTS 4096
+#define SESSION_CACHE_MS 60000
+
+typedef struct {
+    uint8_t hash[32];
+    int64_t cached_at, expires;
+    int64_t id, woman_id;
+    role_t role;
+    char username[65], institution_id[48], district[8];
+    bool used, has_inst, has_district;
+} cached_session_t;
+
+static cached_session_t session_cache[SESSION_CACHE_SLOTS];
+static pthread_mutex_t session_cache_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t cache_slot(const uint8_t hash[32])
+{
+    size_t h;
+    memcpy(&h, hash, sizeof h);
+    return h % SESSION_CACHE_SLOTS;
+}
+
+static bool cache_get(const uint8_t hash[32], int64_t now, api_user_t *u, arena_t *a)
+{
+    bool hit = false;
+    pthread_mutex_lock(&session_cache_mu);
+    cached_session_t *c = &session_cache[cache_slot(hash)];
+    if (c->used && memcmp(c->hash, hash, 32) == 0 && now - c->cached_at < SESSION_CACHE_MS && now < c->expires) {
+        u->id = c->id;
+        u->woman_id = c->woman_id;
+        u->role = c->role;
+        u->username = arena_strdup(a, c->username);
+        u->institution_id = c->has_inst ? arena_strdup(a, c->institution_id) : NULL;
+        u->district = c->has_district ? arena_strdup(a, c->district) : NULL;
+        hit = true;
+    }
+    pthread_mutex_unlock(&session_cache_mu);
+    return hit;
+}
+
+static void cache_put(const uint8_t hash[32], int64_t now, int64_t expires, const store_user_t *su)
+{
+    pthread_mutex_lock(&session_cache_mu);
+    cached_session_t *c = &session_cache[cache_slot(hash)];
+    memcpy(c->hash, hash, 32);
+    c->cached_at = now;
+    c->expires = expires;
+    c->id = su->id;
+    c->woman_id = su->woman_id;
+    c->role = su->role;
+    snprintf(c->username, sizeof c->username, "%s", su->username);
+    c->has_inst = su->institution_id != NULL;
+    snprintf(c->institution_id, sizeof c->institution_id, "%s", su->institution_id ? su->institution_id : "");
+    c->has_district = su->district != NULL;
+    snprintf(c->district, sizeof c->district, "%s", su->district ? su->district : "");
+    c->used = true;
+    pthread_mutex_unlock(&session_cache_mu);
+}
+
+static void cache_drop(const uint8_t hash[32])
+{
+    pthread_mutex_lock(&session_cache_mu);
+    cached_session_t *c = &session_cache[cache_slot(hash)];
+    if (memcmp(c->hash, hash, 32) == 0)
+        c->used = false;
+    pthread_mutex_unlock(&session_cache_mu);
+}
+
 struct session_ctx {
     uint8_t hash[32];
     int64_t now, expires;
@@ -166,18 +243,21 @@ int api_authenticate(http_req_t *req)
     struct session_ctx c = {0};
     secret_token_hash(token, c.hash);
     c.now = fy_now_ms();
-    if (store_read(api_app(req)->store, req->arena, session_unit, &c, &req->err))
-        return -1;
-    if (c.rc != 0)
-        return fy_fail(&req->err, 401, "unauthenticated",
-                       "登录已失效，请重新登录 (the token is unknown, expired or revoked)");
     api_user_t *u = arena_alloc(req->arena, sizeof *u);
-    u->id = c.u.id;
-    u->username = c.u.username;
-    u->role = c.u.role;
-    u->institution_id = c.u.institution_id;
-    u->district = c.u.district;
-    u->woman_id = c.u.woman_id;
+    if (!cache_get(c.hash, c.now, u, req->arena)) {
+        if (store_read(api_app(req)->store, req->arena, session_unit, &c, &req->err))
+            return -1;
+        if (c.rc != 0)
+            return fy_fail(&req->err, 401, "unauthenticated",
+                           "登录已失效，请重新登录 (the token is unknown, expired or revoked)");
+        cache_put(c.hash, c.now, c.expires, &c.u);
+        u->id = c.u.id;
+        u->username = c.u.username;
+        u->role = c.u.role;
+        u->institution_id = c.u.institution_id;
+        u->district = c.u.district;
+        u->woman_id = c.u.woman_id;
+    }
     u->scope = scope_for(u->role, u->institution_id, u->district, u->woman_id);
     memcpy(u->token_hash, c.hash, 32);
     req->user = u;
@@ -201,6 +281,7 @@ static int logout_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
 
 static int h_logout(http_req_t *req, http_resp_t *resp)
 {
+    cache_drop(api_user(req)->token_hash);
     if (store_write(api_app(req)->store, req->arena, logout_unit, req, &req->err))
         return -1;
     buf_t b = {0};

@@ -95,8 +95,36 @@ static float text_width(pdf_t *p, HPDF_Font f, float size, const char *utf8)
     return w;
 }
 
+/* Width of one character: Latin in Helvetica, anything else a CJK em. */
+static float char_width(pdf_t *p, float size, const char *c, int n)
+{
+    if (n != 1)
+        return size;
+    char one[2] = {c[0], 0};
+    return text_width(p, p->latin, size, one);
+}
+
+/* Draws a line of mixed text: runs of ASCII in Helvetica (so numbers and
+ * English read as plain Latin text), the rest in SimSun. */
+static void text_mixed(pdf_t *p, float size, float x, float y, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        bool ascii = (unsigned char)s[i] < 0x80;
+        size_t j = i;
+        while (j < len && ((unsigned char)s[j] < 0x80) == ascii)
+            j++;
+        char *run = strndup(s + i, j - i);
+        HPDF_Font f = ascii ? p->latin : p->cn;
+        text_at(p, f, size, x, y, run);
+        x += text_width(p, f, size, run);
+        free(run);
+        i = j;
+    }
+}
+
 /* Draws utf8 wrapped into lines of at most `width` points; returns the
- * number of lines. CJK characters are counted a full em, ASCII half. */
+ * number of lines. */
 static int text_wrapped(pdf_t *p, float size, float x, float y, float width, float leading, const char *utf8,
                         int max_lines)
 {
@@ -107,7 +135,7 @@ static int text_wrapped(pdf_t *p, float size, float x, float y, float width, flo
         const char *q = s;
         while (*q) {
             int n = utf8_seq_len((unsigned char)*q);
-            float cw = n == 1 ? size * 0.5f : size;
+            float cw = char_width(p, size, q, n);
             if (w + cw > width)
                 break;
             w += cw;
@@ -116,9 +144,7 @@ static int text_wrapped(pdf_t *p, float size, float x, float y, float width, flo
         }
         if (q == s) /* a character wider than the box: take it anyway */
             q += utf8_seq_len((unsigned char)*q);
-        char *line = strndup(s, (size_t)(q - s));
-        text_at(p, p->cn, size, x, y - leading * (float)lines, line);
-        free(line);
+        text_mixed(p, size, x, y - leading * (float)lines, s, (size_t)(q - s));
         lines++;
         s = q;
     }
@@ -163,32 +189,67 @@ static const char *sget(json_t *o, const char *k)
 
 static const char *or_slash(const char *s) { return s ? s : "/"; }
 
-/* A row: Chinese label, English label below it, the value to the right. */
-static float row(pdf_t *p, float y, const char *zh, const char *en, const char *value)
+#define LEFT 60.0f
+#define RIGHT 535.0f
+#define LABEL_W 150.0f
+#define VALUE_SIZE 10.5f
+#define LEADING 12.5f
+
+static void vline(pdf_t *p, float x, float y1, float y2)
 {
-    const float left = 60, label_w = 150, right = 535, size = 11;
-    text_at(p, p->cn, 10.5f, left + 6, y - 14, zh);
-    text_at(p, p->latin, 7, left + 6, y - 24, en);
-    int lines = text_wrapped(p, size, left + label_w + 8, y - 16, right - left - label_w - 14, 13, or_slash(value), 3);
-    float h = lines > 1 ? 8.0f + 13.0f * (float)lines + 6.0f : 30.0f;
-    HPDF_Page_SetLineWidth(p->page, 0.4f);
-    hline(p, left, right, y - h);
-    HPDF_Page_MoveTo(p->page, left + label_w, y);
-    HPDF_Page_LineTo(p->page, left + label_w, y - h);
+    HPDF_Page_MoveTo(p->page, x, y1);
+    HPDF_Page_LineTo(p->page, x, y2);
     HPDF_Page_Stroke(p->page);
+}
+
+static void label(pdf_t *p, float y, const char *zh, const char *en)
+{
+    text_at(p, p->cn, 10, LEFT + 6, y - 13, zh);
+    text_at(p, p->latin, 6.5f, LEFT + 6, y - 22, en);
+}
+
+/* A row: Chinese label with English below it, then one value per column
+ * (1 or 2 columns: child fields, or mother and father). Returns the y
+ * below the row. */
+static float row_n(pdf_t *p, float y, const char *zh, const char *en, const char *const *values, int ncol)
+{
+    float colw = (RIGHT - LEFT - LABEL_W) / (float)ncol;
+    int lines = 1;
+    for (int i = 0; i < ncol; i++) {
+        int n = text_wrapped(p, VALUE_SIZE, LEFT + LABEL_W + 6 + colw * (float)i, y - 15, colw - 12, LEADING,
+                             or_slash(values[i]), 4);
+        if (n > lines)
+            lines = n;
+    }
+    label(p, y, zh, en);
+    float h = lines > 1 ? 8.0f + LEADING * (float)lines + 4.0f : 26.0f;
+    HPDF_Page_SetLineWidth(p->page, 0.4f);
+    hline(p, LEFT, RIGHT, y - h);
+    for (int i = 0; i < ncol; i++)
+        vline(p, LEFT + LABEL_W + colw * (float)i, y, y - h);
+    vline(p, LEFT, y, y - h);
+    vline(p, RIGHT, y, y - h);
     return y - h;
 }
 
-static float section(pdf_t *p, float y, const char *title)
+static float row(pdf_t *p, float y, const char *zh, const char *en, const char *value)
 {
-    const float left = 60, right = 535;
+    const char *v[1] = {value};
+    return row_n(p, y, zh, en, v, 1);
+}
+
+static float section(pdf_t *p, float y, const char *const *titles, int ncol)
+{
+    float colw = (RIGHT - LEFT - LABEL_W) / (float)ncol;
     HPDF_Page_SetRGBFill(p->page, 0.93f, 0.95f, 0.98f);
-    HPDF_Page_Rectangle(p->page, left, y - 20, right - left, 20);
+    HPDF_Page_Rectangle(p->page, LEFT, y - 20, RIGHT - LEFT, 20);
     HPDF_Page_Fill(p->page);
     HPDF_Page_SetRGBFill(p->page, 0, 0, 0);
-    text_at(p, p->cn, 11, left + 6, y - 14, title);
+    text_mixed(p, 10.5f, LEFT + 6, y - 14, titles[0], strlen(titles[0]));
+    for (int i = 1; i <= ncol && titles[i]; i++)
+        text_mixed(p, 10.5f, LEFT + LABEL_W + 6 + colw * (float)(i - 1), y - 14, titles[i], strlen(titles[i]));
     HPDF_Page_SetLineWidth(p->page, 0.4f);
-    hline(p, left, right, y - 20);
+    hline(p, LEFT, RIGHT, y - 20);
     return y - 20;
 }
 
@@ -200,34 +261,43 @@ static char *fmt(const char *f, const char *a, const char *b)
     return s;
 }
 
-static float parent(pdf_t *p, float y, json_t *o, const char *zh_who, const char *en_who)
+static const char *age_text(json_t *o, char *buf, size_t cap)
 {
-    char zh[64], en[80];
-    char age[32] = "";
     json_t *a = json_object_get(o, "age");
-    if (json_is_integer(a))
-        snprintf(age, sizeof age, "%lld 岁 (years)", (long long)json_integer_value(a));
-    snprintf(zh, sizeof zh, "%s姓名", zh_who);
-    snprintf(en, sizeof en, "%s's name", en_who);
-    y = row(p, y, zh, en, o ? sget(o, "name") : NULL);
-    snprintf(zh, sizeof zh, "%s年龄", zh_who);
-    snprintf(en, sizeof en, "%s's age", en_who);
-    y = row(p, y, zh, en, o && age[0] ? age : NULL);
-    snprintf(zh, sizeof zh, "%s国籍", zh_who);
-    snprintf(en, sizeof en, "Nationality");
-    y = row(p, y, zh, en, o ? sget(o, "nationality") : NULL);
-    snprintf(zh, sizeof zh, "%s民族", zh_who);
-    snprintf(en, sizeof en, "Ethnicity");
-    y = row(p, y, zh, en, o ? sget(o, "ethnicity") : NULL);
-    snprintf(zh, sizeof zh, "%s住址", zh_who);
-    snprintf(en, sizeof en, "Address");
-    y = row(p, y, zh, en, o ? sget(o, "address") : NULL);
-    snprintf(zh, sizeof zh, "有效身份证件类别");
-    snprintf(en, sizeof en, "Type of ID document");
-    y = row(p, y, zh, en, o ? sget(o, "id_type_label") : NULL);
-    snprintf(zh, sizeof zh, "有效身份证件号码");
-    snprintf(en, sizeof en, "ID document number");
-    y = row(p, y, zh, en, o ? sget(o, "id_number") : NULL);
+    if (!json_is_integer(a))
+        return NULL;
+    snprintf(buf, cap, "%lld 岁 (years)", (long long)json_integer_value(a));
+    return buf;
+}
+
+/* The parents side by side; an absent father's fields are "/". */
+static float parents(pdf_t *p, float y, json_t *mother, json_t *father)
+{
+    static const char *const titles[] = {"父母 (Parents)", "母亲 (Mother)", "父亲 (Father)"};
+    y = section(p, y, titles, 2);
+    static const struct {
+        const char *key, *zh, *en;
+    } fields[] = {
+        {"name", "姓名", "Name"},
+        {"age", "年龄", "Age"},
+        {"nationality", "国籍", "Nationality"},
+        {"ethnicity", "民族", "Ethnicity"},
+        {"address", "住址", "Address"},
+        {"id_type_label", "有效身份证件类别", "Type of ID document"},
+        {"id_number", "有效身份证件号码", "ID document number"},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        char ma[32], fa[32];
+        const char *v[2];
+        if (strcmp(fields[i].key, "age") == 0) {
+            v[0] = mother ? age_text(mother, ma, sizeof ma) : NULL;
+            v[1] = father ? age_text(father, fa, sizeof fa) : NULL;
+        } else {
+            v[0] = mother ? sget(mother, fields[i].key) : NULL;
+            v[1] = father ? sget(father, fields[i].key) : NULL;
+        }
+        y = row_n(p, y, fields[i].zh, fields[i].en, v, 2);
+    }
     return y;
 }
 
@@ -280,16 +350,18 @@ int cert_pdf_render(json_t *printed, bool voided, buf_t *out, char *err, size_t 
     const char *te = "Medical Certificate of Birth";
     w = text_width(&p, p.latin, 12, te);
     text_at(&p, p.latin, 12, (595 - w) / 2 - 40, H - 108, te);
-    text_at(&p, p.cn, 9, (595 - 160) / 2 - 20, H - 124, "第七版 (7th edition)");
+    const char *ed = "第七版 (7th edition)";
+    text_mixed(&p, 9, (595 - 90) / 2 - 40, H - 124, ed, strlen(ed));
 
     /* number and QR code */
-    text_at(&p, p.cn, 10, 430, H - 62, "编号 (No.)");
+    text_mixed(&p, 10, 430, H - 62, "编号 (No.)", strlen("编号 (No.)"));
     text_at(&p, p.latin_bold, 13, 430, H - 78, number ? number : "-");
     if (number)
         qr(&p, number, 450, H - 168, 80);
 
     float y = H - 180;
-    y = section(&p, y, "新生儿 (Newborn)");
+    static const char *const t_child[] = {"新生儿 (Newborn)", NULL};
+    y = section(&p, y, t_child, 1);
     y = row(&p, y, "姓名", "Name", child ? sget(child, "name") : NULL);
     y = row(&p, y, "性别", "Sex", child ? sget(child, "sex_label") : NULL);
     y = row(&p, y, "出生时间", "Date and time of birth", child ? sget(child, "born_at_text") : NULL);
@@ -311,19 +383,16 @@ int cert_pdf_render(json_t *printed, bool voided, buf_t *out, char *err, size_t 
     free(pl2);
     y = row(&p, y, "医疗机构名称", "Institution of birth", child ? sget(child, "institution_name") : NULL);
 
-    y = section(&p, y, "母亲 (Mother)");
-    y = parent(&p, y, mother, "母亲", "Mother");
-    y = section(&p, y, "父亲 (Father)");
-    y = parent(&p, y, father, "父亲", "Father");
-    y = section(&p, y, "签发 (Issue)");
+    y = parents(&p, y, mother, father);
+    static const char *const t_issue[] = {"签发 (Issue)", NULL};
+    y = section(&p, y, t_issue, 1);
     y = row(&p, y, "出生证编号", "Certificate number", number);
     y = row(&p, y, "签发日期", "Date of issue", sget(printed, "issue_date_text"));
     y = row(&p, y, "签证机构", "Issuing institution", sget(printed, "issuing_institution_name"));
     (void)y;
-    text_at(&p, p.cn, 8, 60, 48,
-            "本证明是依法出具的出生医学证明，请妥善保管。 (Issued under the Maternal and Infant Health Care Law, art. 23; "
-            "keep it safe.)");
-    text_at(&p, p.latin, 8, 60, 40, number ? number : "");
+    const char *foot = "本证明依《母婴保健法》第二十三条出具，请妥善保管。 (Issued under the Maternal and Infant Health "
+                       "Care Law, art. 23; keep it safe.)";
+    text_wrapped(&p, 7.5f, 60, 52, 475, 10, foot, 2);
 
     if (voided) {
         HPDF_Page_SetRGBFill(p.page, 0.85f, 0.1f, 0.1f);

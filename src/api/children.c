@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/child_health.h"
 #include "api/pregnancy.h"
 #include "base/idnum.h"
 
@@ -47,6 +48,7 @@ void children_json(http_req_t *req, buf_t *b, const store_child_t *c, const stor
         api_kv_str(b, "id_number", masked, true);
     }
     buf_putc(b, '}');
+    child_health_json(req, b, c); /* special case and alerts (child_health.c) */
     api_kv_int(b, "version", c->version, true);
     buf_putc(b, '}');
 }
@@ -94,6 +96,16 @@ static int patch_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     struct child_ctx *c = vctx;
     if (load_child(c, tx, e))
         return -1;
+    bool frozen;
+    if (store_child_name_frozen(tx, c->id, &frozen, e))
+        return -1;
+    if (frozen) {
+        fy_fail(e, 409, "name_frozen",
+                "出生医学证明已签发，姓名不能再修改；请办理换发 (a birth certificate is issued: the name can no longer "
+                "be changed; apply for a replacement)");
+        fy_field(e, "name", "name_frozen", "姓名已随出生医学证明签发而固定 (the name is frozen by the issued certificate)");
+        return -1;
+    }
     if (c->c.version != c->expected)
         return fy_fail(e, 412, "stale_etag",
                        "记录已被他人修改，请刷新后重试 (the record changed since it was read; reload and retry)");

@@ -201,7 +201,8 @@ static int h_delivery(http_req_t *req, http_resp_t *resp)
     int mode = -1;
     jv_enum(body, "mode", true, modes, &mode, e);
     bool has_ind = jv_str(body, "cs_indication", false, 1, 200, &d->cs_indication, e);
-    if (mode == 2 && !has_ind && !json_object_get(body, "cs_indication"))
+    json_t *ind = json_object_get(body, "cs_indication");
+    if (mode == 2 && !has_ind && (!ind || json_is_null(ind)))
         fy_field(e, "cs_indication", "required",
                  "剖宫产须填写医学指征，无指征填 none (a caesarean needs cs_indication, \"none\" when there is none)");
     if (mode >= 0 && mode != 2 && has_ind)

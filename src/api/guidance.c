@@ -11,21 +11,28 @@
 #include "api/pregnancy.h"
 
 static json_t *guidance_doc;
-static pthread_once_t guidance_once = PTHREAD_ONCE_INIT;
-static const char *guidance_dir;
+static bool guidance_loaded;
+static pthread_mutex_t guidance_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static void load_guidance(void)
+/* Loads the guidance file once, from the first request's data directory
+ * (under a lock: request threads race to it). */
+static const json_t *guidance(const app_t *app)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/guidance/registration.json", guidance_dir ? guidance_dir : "data");
-    guidance_doc = json_load_file(path, 0, NULL);
+    pthread_mutex_lock(&guidance_mu);
+    if (!guidance_loaded) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/guidance/registration.json", app->data_dir ? app->data_dir : "data");
+        guidance_doc = json_load_file(path, 0, NULL);
+        guidance_loaded = true;
+    }
+    pthread_mutex_unlock(&guidance_mu);
+    return guidance_doc;
 }
 
 static int h_guidance(http_req_t *req, http_resp_t *resp)
 {
     const app_t *app = api_app(req);
-    guidance_dir = app->data_dir;
-    pthread_once(&guidance_once, load_guidance);
+    const json_t *doc = guidance(app);
     const char *district = http_query(req, "district");
     fy_date_t lmp = 0;
     bool has_lmp;
@@ -82,12 +89,12 @@ static int h_guidance(http_req_t *req, http_resp_t *resp)
         buf_putc(&b, '}');
     }
     buf_putc(&b, ']');
-    char *docs = guidance_doc ? json_dumps(json_object_get(guidance_doc, "documents"), JSON_COMPACT) : NULL;
-    char *steps = guidance_doc ? json_dumps(json_object_get(guidance_doc, "steps"), JSON_COMPACT) : NULL;
+    char *docs = doc ? json_dumps(json_object_get(doc, "documents"), JSON_COMPACT) : NULL;
+    char *steps = doc ? json_dumps(json_object_get(doc, "steps"), JSON_COMPACT) : NULL;
     buf_printf(&b, ",\"documents\":%s,\"steps\":%s", docs ? docs : "[]", steps ? steps : "[]");
     free(docs);
     free(steps);
-    api_kv_str(&b, "source", json_string_value(json_object_get(guidance_doc, "source")), true);
+    api_kv_str(&b, "source", json_string_value(json_object_get(doc, "source")), true);
     buf_putc(&b, '}');
     api_reply(resp, 200, &b);
     return 0;

@@ -36,6 +36,15 @@ static const ref_institution_t *card_institution(http_req_t *req, const char *fi
     return inst;
 }
 
+/* Whether a rule on `field` is already broken. */
+static bool field_named(const fy_err_t *e, const char *field)
+{
+    for (int i = 0; i < e->n; i++)
+        if (strcmp(e->fields[i].field, field) == 0)
+            return true;
+    return false;
+}
+
 static bool json_id(json_t *body, const char *key, int64_t *out, fy_err_t *e)
 {
     json_t *v = json_object_get(body, key);
@@ -172,6 +181,17 @@ static int h_register(http_req_t *req, http_resp_t *resp)
     if (dating == 1 && has_us && has_lmp && (us_edd < p->lmp + PREG_TERM_DAYS - 42 || us_edd > p->lmp + PREG_TERM_DAYS + 42))
         fy_field(e, "ultrasound_edd", "range",
                  "超声预产期与末次月经推算相差超过6周 (ultrasound_edd differs from the LMP date by more than 6 weeks)");
+    /* with ultrasound dating GA follows the scan: its LMP equivalent obeys the LMP's rules */
+    if (dating == 1 && has_us && !field_named(e, "ultrasound_edd")) {
+        fy_date_t us_lmp = preg_lmp_from_edd(us_edd);
+        if (us_lmp > today)
+            fy_field(e, "ultrasound_edd", "future",
+                     "超声预产期推算的孕周尚未开始（末次月经相当日期晚于今天） (ultrasound_edd dates the pregnancy "
+                     "after today)");
+        else if (today - us_lmp > PREG_MAX_LMP_AGE_DAYS)
+            fy_field(e, "ultrasound_edd", "too_old",
+                     "超声预产期推算的孕周超过44周 (ultrasound_edd dates the pregnancy more than 44 weeks ago)");
+    }
     if (inst_id && c.card >= 0)
         c.inst = card_institution(req, "institution_id", inst_id, c.card, e);
     if (fy_has_error(e))

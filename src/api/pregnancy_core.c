@@ -68,6 +68,9 @@ static size_t parse_declared(arena_t *a, const char *text, const char ***out)
     return n;
 }
 
+/* A grading is stored compactly, codes and how each matched; the text and
+ * clause are joined from the rule table (of the version it names) when the
+ * record is shown (factors_render). */
 static char *factors_json(arena_t *a, const risk_result_t *r)
 {
     buf_t b = {0};
@@ -77,10 +80,6 @@ static char *factors_json(arena_t *a, const risk_result_t *r)
         buf_puts(&b, i ? ",{" : "{");
         api_kv_str(&b, "code", d->code, false);
         api_kv_str(&b, "color", risk_color_name(d->color), true);
-        api_kv_str(&b, "category", d->category, true);
-        api_kv_str(&b, "text", d->text, true);
-        api_kv_str(&b, "source", d->source, true);
-        api_kv_str(&b, "mark", d->mark, true);
         buf_printf(&b, ",\"derived\":%s,\"declared\":%s}", r->factors[i].derived ? "true" : "false",
                    r->factors[i].declared ? "true" : "false");
     }
@@ -88,6 +87,30 @@ static char *factors_json(arena_t *a, const risk_result_t *r)
     char *s = arena_strdup(a, b.p);
     buf_free(&b);
     return s;
+}
+
+/* The stored factors with each one's text, category, clause and mark. */
+static void factors_render(buf_t *b, const risk_criteria_t *rc, const char *stored)
+{
+    json_t *arr = json_loads(stored ? stored : "[]", 0, NULL);
+    buf_putc(b, '[');
+    size_t i;
+    json_t *f;
+    json_array_foreach(arr, i, f) {
+        const char *code = json_string_value(json_object_get(f, "code"));
+        const risk_factor_def_t *d = risk_criteria_find(rc, code);
+        buf_puts(b, i ? ",{" : "{");
+        api_kv_str(b, "code", code, false);
+        api_kv_str(b, "color", json_string_value(json_object_get(f, "color")), true);
+        api_kv_str(b, "category", d ? d->category : NULL, true);
+        api_kv_str(b, "text", d ? d->text : NULL, true);
+        api_kv_str(b, "source", d ? d->source : NULL, true);
+        api_kv_str(b, "mark", d ? d->mark : NULL, true);
+        buf_printf(b, ",\"derived\":%s,\"declared\":%s}", json_is_true(json_object_get(f, "derived")) ? "true" : "false",
+                   json_is_true(json_object_get(f, "declared")) ? "true" : "false");
+    }
+    buf_putc(b, ']');
+    json_decref(arr);
 }
 
 static const ref_institution_t *mch_of(const refdata_t *ref, const char *district)
@@ -231,6 +254,20 @@ int preg_regrade(const app_t *app, store_tx_t *tx, store_pregnancy_t *p, const s
     int nv;
     if (store_visits_of(tx, p->id, &visits, &nv, e))
         return -1;
+    store_pp_visit_t *pv = NULL;
+    int np = 0;
+    bool ended = strcmp(p->status, "open") != 0;
+    if (ended && store_pp_visits_of(tx, p->id, &pv, &np, e))
+        return -1;
+    /* The grading is her current state: a result entered late (dated before
+     * findings already on file) must not take the newer ones back, so grade
+     * as of the latest finding when that is after `on`. */
+    for (int i = 0; i < nv; i++)
+        if (visits[i].date > on)
+            on = visits[i].date;
+    for (int i = 0; i < np; i++)
+        if (pv[i].date > on)
+            on = pv[i].date;
     /* the latest value of each measure wins: a new Hb replaces the old one */
     for (int i = 0; i < nv; i++) {
         if (visits[i].date > on)
@@ -242,12 +279,8 @@ int preg_regrade(const app_t *app, store_tx_t *tx, store_pregnancy_t *p, const s
             if (visits[i].labs[l])
                 f.labs[l] = lab_value(visits[i].labs[l]);
     }
-    if (strcmp(p->status, "open") != 0) {
+    if (ended) {
         /* after delivery: blood pressure and EPDS come from postpartum visits */
-        store_pp_visit_t *pv;
-        int np;
-        if (store_pp_visits_of(tx, p->id, &pv, &np, e))
-            return -1;
         f.postpartum = true;
         f.fetuses = -1; /* pregnancy-only findings no longer apply */
         f.latest[ANC_FASTING_GLUCOSE] = NAN;
@@ -456,6 +489,10 @@ static void visit_json(buf_t *b, const refdata_t *ref, const store_visit_t *v)
     else
         buf_puts(b, ",\"window_seq\":null");
     inst_ref(b, ref, "institution_id", "institution_name", v->institution_id, true);
+    if (v->user_id > 0) /* who saw her */
+        buf_printf(b, ",\"user_id\":\"%lld\"", (long long)v->user_id);
+    else
+        buf_puts(b, ",\"user_id\":null");
     for (int m = 0; m < ANC_N_MEASURES; m++)
         num(b, anc_measures[m].field, v->m[m]);
     buf_puts(b, ",\"labs\":{");
@@ -645,7 +682,9 @@ int preg_render(http_req_t *req, store_tx_t *tx, const store_pregnancy_t *p, con
     color_fields(b, p->color, p->purple);
     api_kv_instant(b, "assessed_at", nr ? risks[0].at : 0, true);
     api_kv_date(b, "assessed_on", nr ? risks[0].on_date : 0, nr > 0, true);
-    buf_printf(b, ",\"factors\":%s}", nr ? risks[0].factors : "[]");
+    buf_puts(b, ",\"factors\":");
+    factors_render(b, app->risk, nr ? risks[0].factors : "[]");
+    buf_putc(b, '}');
     buf_puts(b, ",\"risk_history\":[");
     for (int i = 0; i < nr; i++) {
         buf_puts(b, i ? ",{" : "{");
@@ -653,9 +692,14 @@ int preg_render(http_req_t *req, store_tx_t *tx, const store_pregnancy_t *p, con
         api_kv_instant(b, "at", risks[i].at, true);
         api_kv_date(b, "on_date", risks[i].on_date, true, true);
         api_kv_str(b, "trigger", risks[i].trigger, true);
+        /* who graded: the user whose entry triggered it; null for the system */
+        api_kv_str(b, "user_id",
+                   risks[i].user_id > 0 ? arena_printf(a, "%lld", (long long)risks[i].user_id) : NULL, true);
         color_fields(b, risks[i].color, risks[i].purple);
         api_kv_str(b, "criteria_version", risks[i].criteria_version, true);
-        buf_printf(b, ",\"factors\":%s}", risks[i].factors);
+        buf_puts(b, ",\"factors\":");
+        factors_render(b, app->risk, risks[i].factors);
+        buf_putc(b, '}');
     }
     buf_putc(b, ']');
 

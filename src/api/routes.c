@@ -18,7 +18,13 @@ TABLE(guidance)
 TABLE(appointment)
 TABLE(worklist)
 TABLE(children)
+TABLE(child_health)
+TABLE(screening)
+TABLE(certificate)
+TABLE(birth_service)
 TABLE(indicator)
+TABLE(rescue)
+TABLE(critical_event)
 
 const http_route_t *api_routes(size_t *n)
 {
@@ -39,7 +45,13 @@ const http_route_t *api_routes(size_t *n)
             {api_appointment_routes, api_appointment_nroutes},
             {api_worklist_routes, api_worklist_nroutes},
             {api_children_routes, api_children_nroutes},
+            {api_child_health_routes, api_child_health_nroutes},
+            {api_screening_routes, api_screening_nroutes},
+            {api_certificate_routes, api_certificate_nroutes},
+            {api_birth_service_routes, api_birth_service_nroutes},
             {api_indicator_routes, api_indicator_nroutes},
+            {api_rescue_routes, api_rescue_nroutes},
+            {api_critical_event_routes, api_critical_event_nroutes},
         };
         size_t total = 0;
         for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)

@@ -374,6 +374,8 @@ static int h_recall(http_req_t *req, http_resp_t *resp)
             buf_putc(&b, ',');
         buf_putc(&b, '{');
         api_kv_str(&b, "type", r->unscreened ? "unscreened" : "recall", false);
+        api_kv_str(&b, "child_id", birth_id(req, r->child.id), true);
+        api_kv_str(&b, "screening_id", r->unscreened ? NULL : birth_id(req, r->screening.id), true);
         api_kv_str(&b, "type_label", r->unscreened ? "未筛查 (unscreened)" : "待召回确诊 (recall: awaiting diagnosis)",
                    true);
         buf_puts(&b, ",\"child\":{");

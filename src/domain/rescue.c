@@ -297,6 +297,7 @@ static const char *const ce_labels[CE_NKINDS] = {"危重孕产妇", "孕产妇�
 
 const char *ce_kind_label_zh(ce_kind_t k) { return (unsigned)k < CE_NKINDS ? ce_labels[k] : "?"; }
 bool ce_kind_is_child(ce_kind_t k) { return k == CE_PERINATAL_DEATH || k == CE_UNDER5_DEATH; }
+bool ce_kind_allows_woman(ce_kind_t k) { return k != CE_UNDER5_DEATH && (unsigned)k < CE_NKINDS; }
 
 const char *const ce_preventability_names[] = {"preventable", "preventable_with_conditions", "unpreventable", NULL};
 

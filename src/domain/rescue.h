@@ -132,8 +132,12 @@ double rescue_minutes(int64_t from_ms, int64_t to_ms);
 typedef enum { CE_CRITICAL_MATERNAL = 0, CE_MATERNAL_DEATH, CE_PERINATAL_DEATH, CE_UNDER5_DEATH, CE_NKINDS } ce_kind_t;
 extern const char *const ce_kind_names[]; /* NULL-terminated */
 const char *ce_kind_label_zh(ce_kind_t k);
-/* The woman or the child is the subject. */
-bool ce_kind_is_child(ce_kind_t k);
+/* Whom a report names: a child's death names the child (child_id); a
+ * woman's case names her (woman_id); a perinatal death names the child when
+ * it has a record, else the mother (a stillbirth has no child record in the
+ * API). */
+bool ce_kind_is_child(ce_kind_t k);      /* the child may be named */
+bool ce_kind_allows_woman(ce_kind_t k);  /* the woman may be named */
 
 extern const char *const ce_preventability_names[]; /* NULL-terminated */
 

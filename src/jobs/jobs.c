@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "api/child_health.h"
 #include "api/pregnancy.h"
 
 #define BATCH 200
@@ -60,7 +61,7 @@ static int refresh_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     return 0;
 }
 
-int jobs_run_once(app_t *app, fy_date_t today)
+static int pregnancies_pass(app_t *app, fy_date_t today)
 {
     int total = 0;
     for (;;) {
@@ -84,6 +85,88 @@ int jobs_run_once(app_t *app, fy_date_t today)
         total += due.n;
         arena_free(a);
     }
+}
+
+/* ---- children: check reminders and the overdue flag ------------------------
+ * Incremental like the pregnancy pass: live children are enrolled into
+ * child_states from the children table once (a mark that only moves
+ * forward), and each pass refreshes only the children whose next_check_on
+ * has come (child_schedule_refresh always moves it past today). */
+
+struct child_due_ctx {
+    fy_date_t today;
+    int64_t *ids;
+    int n, seeded;
+};
+
+static int child_seed_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
+{
+    struct child_due_ctx *c = vctx;
+    return store_child_states_seed(tx, BATCH, &c->seeded, e);
+}
+
+static int child_due_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
+{
+    struct child_due_ctx *c = vctx;
+    return store_child_states_due(tx, c->today, BATCH, &c->ids, &c->n, e);
+}
+
+struct child_refresh_ctx {
+    app_t *app;
+    struct child_due_ctx *due;
+};
+
+static int child_refresh_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
+{
+    struct child_refresh_ctx *c = vctx;
+    for (int i = 0; i < c->due->n; i++)
+        if (child_schedule_refresh(c->app, tx, c->due->ids[i], c->due->today, e) < 0)
+            return -1;
+    return 0;
+}
+
+/* Returns the number of children refreshed, or -1. */
+static int children_pass(app_t *app, fy_date_t today)
+{
+    int total = 0;
+    for (bool seeding = true;;) {
+        arena_t *a = arena_new();
+        struct child_due_ctx due = {today, NULL, 0, 0};
+        fy_err_t e = {0};
+        if (seeding) {
+            int rc = store_write(app->store, a, child_seed_unit, &due, &e);
+            arena_free(a);
+            if (rc) {
+                fprintf(stderr, "fuyou: child reminder job (enrolment): %s\n", e.detail);
+                return -1;
+            }
+            seeding = due.seeded >= BATCH;
+            continue;
+        }
+        if (store_read(app->store, a, child_due_unit, &due, &e)) {
+            arena_free(a);
+            return -1;
+        }
+        if (due.n == 0) {
+            arena_free(a);
+            return total;
+        }
+        struct child_refresh_ctx rc = {app, &due};
+        if (store_write(app->store, a, child_refresh_unit, &rc, &e)) {
+            fprintf(stderr, "fuyou: child reminder job: %s\n", e.detail);
+            arena_free(a);
+            return -1;
+        }
+        total += due.n;
+        arena_free(a);
+    }
+}
+
+int jobs_run_once(app_t *app, fy_date_t today)
+{
+    int pregnancies = pregnancies_pass(app, today);
+    int children = children_pass(app, today);
+    return pregnancies < 0 || children < 0 ? -1 : pregnancies;
 }
 
 static void *jobs_main(void *arg)

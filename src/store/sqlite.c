@@ -135,6 +135,20 @@ void sq_bind_text(sqlite3_stmt *s, int idx, const char *v)
         sqlite3_bind_null(s, idx);
 }
 
+/* FUYOU_SQL_SLOW_MS=N prints every statement slower than N ms (diagnosis). */
+static int slow_ms = -1;
+
+static int on_profile(unsigned type, void *ctx, void *p, void *x)
+{
+    sqlite3_int64 ns = *(sqlite3_int64 *)x;
+    if (type == SQLITE_TRACE_PROFILE && ns / 1000000 >= slow_ms) {
+        char *sql = sqlite3_expanded_sql((sqlite3_stmt *)p);
+        fprintf(stderr, "fuyou: slow sql %.1f ms: %.300s\n", (double)ns / 1e6, sql ? sql : "?");
+        sqlite3_free(sql);
+    }
+    return 0;
+}
+
 static int conn_open(const char *path, struct conn *c, bool writer, fy_err_t *e)
 {
     memset(c, 0, sizeof *c);
@@ -148,6 +162,12 @@ static int conn_open(const char *path, struct conn *c, bool writer, fy_err_t *e)
         return -1;
     }
     sqlite3_busy_timeout(c->db, 5000);
+    if (slow_ms < 0) {
+        const char *v = getenv("FUYOU_SQL_SLOW_MS");
+        slow_ms = v && *v ? atoi(v) : 1 << 30;
+    }
+    if (slow_ms < (1 << 30))
+        sqlite3_trace_v2(c->db, SQLITE_TRACE_PROFILE, on_profile, NULL);
     const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                                    "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;"
                                  : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-4000;"

@@ -320,6 +320,18 @@ class T1Registration(Base):
                      json=preg_body(w2["id"], lmp=iso(lmp), dating="ultrasound",
                                     ultrasound_edd=iso(lmp + datetime.timedelta(days=280 + 43))))
         self.refused(C["doc_a"], "POST", p, 422, ["dating"], json=preg_body(w2["id"], dating="guess"))
+        # the scan dates her: an EDD that puts her dating LMP in the future (or more
+        # than 44 weeks back) is refused like such an LMP
+        self.refused(C["doc_a"], "POST", p, 422, ["ultrasound_edd"],
+                     json=preg_body(w2["id"], lmp=iso(days_ago(5)), dating="ultrasound",
+                                    ultrasound_edd=iso(days_ago(5) + datetime.timedelta(days=280 + 20))))
+        self.refused(C["doc_a"], "POST", p, 422, ["ultrasound_edd"],
+                     json=preg_body(w2["id"], lmp=iso(days_ago(44 * 7 - 3)), dating="ultrasound",
+                                    ultrasound_edd=iso(days_ago(44 * 7 - 3) + datetime.timedelta(days=280 - 10))))
+        # the scan on the day of registration: GA 0+0 is fine
+        _, rec = register(woman=w2, lmp=iso(days_ago(5)), dating="ultrasound",
+                          ultrasound_edd=iso(days_ago(5) + datetime.timedelta(days=285)))
+        self.assertEqual((rec["ga"]["text"], rec["registered_ga"]["text"]), ("0+0", "0+0"))
 
     def test_institution_type_and_scope(self):
         w = create_woman()
@@ -483,7 +495,13 @@ class T3Visits(Base):
         self.assertEqual(rec["risk_history"][0]["trigger"], "visit")
         for h in rec["risk_history"]:
             self.assertTrue(h["at"] and h["on_date"] and h["criteria_version"] == "2017", h)
-        self.assertIn("window_seq", vis)
+            self.assertEqual(h["user_id"], str(S.users["doc_a"]), h)
+        self.assertEqual((vis["user_id"], vis["institution_id"]), (str(S.users["doc_a"]), CHC_A))
+        self.assertIsNone(vis["window_seq"])  # 14+2 lies between the early and the 16–20 week windows
+        # a visit at 12+0 entered late fills the early window
+        rec = self.visit(pid, date=iso(days_ago(100 - 84)))
+        self.assertEqual([x["window_seq"] for x in rec["visits"] if x["ga"]["text"] == "12+0"], [1])
+        self.assertIs([x for x in rec["schedule"]["windows"] if x["seq"] == 1][0]["filled"], True)
         self.assertIn("reminders", rec)
         self.assertIn("notices", rec)
         self.assertEqual(rec["case"]["state"], "none")
@@ -507,7 +525,7 @@ class T3Visits(Base):
         rec = self.visit(pid, declared_factors=["icp"])
         rec = self.visit(pid, sbp=110, dbp=70)
         self.assert_grade(rec, "yellow", has=["icp", "hb_60_110"])
-        self.assertEqual(len(rec["risk_history"]), 7)
+        self.assertEqual(len(rec["risk_history"]), 8)
 
     def test_list_filters(self):
         _, rec = register(C["doc_a2"], institution_id=CHC_A2)
@@ -522,6 +540,11 @@ class T3Visits(Base):
         self.assertIn(rec["id"], [x["id"] for x in r.body["items"]])
         r = C["city"].get("/api/v1/pregnancies", query={"district": "310115", "page_size": 100})
         self.assertNotIn(rec["id"], [x["id"] for x in r.body["items"]])
+        r = C["doc_a2"].get("/api/v1/pregnancies", query={"purple": "false", "overdue": "false", "page_size": 100})
+        self.assertIn(rec["id"], [x["id"] for x in r.body["items"]])
+        r = C["doc_a2"].get("/api/v1/pregnancies", query={"purple": "true", "page_size": 100})
+        self.assertNotIn(rec["id"], [x["id"] for x in r.body["items"]])
+        self.refused(C["city"], "GET", "/api/v1/pregnancies", 422, ["purple"], query={"purple": "maybe"})
         self.refused(C["city"], "GET", "/api/v1/pregnancies", 422, ["color"], query={"color": "blue"})
         self.refused(C["city"], "GET", "/api/v1/pregnancies", 422, ["district"], query={"district": "1"})
 
@@ -543,6 +566,19 @@ def lab_sequence(test, steps, **reg):
 
 class T4Colours(Base):
     """The edges of domain.md §5.1, through the API."""
+
+    def test_criteria_table(self):
+        r = S.client().get("/api/v1/risk/criteria")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.body["version"], "2017")
+        rows = {f["code"]: f for f in r.body["factors"]}
+        self.assertTrue(len(rows) >= 100)
+        for code, color in (("hb_40_minus", "red"), ("age_40_plus", "orange"), ("twins", "yellow"),
+                            ("hiv_positive", "purple"), ("asthma", "orange")):
+            self.assertEqual(rows[code]["color"], color)
+            self.assertTrue(rows[code]["text"] and rows[code]["source"])
+        self.assertIs(rows["hb_40_minus"]["derivable"], True)
+        self.assertIs(rows["asthma"]["derivable"], False)
 
     def test_age(self):
         for birth, color, code in ((years_ago(35), "yellow", "age_35_plus_or_18_minus"),
@@ -617,6 +653,20 @@ class T4Colours(Base):
         colors = [h["color"] for h in rec["risk_history"]]
         self.assertEqual(colors, ["green", "red", "red", "orange", "orange", "yellow", "yellow", "green", "green"])
         self.assertEqual(rec["risk_history"][0]["trigger"], "labs")
+
+    def test_backdated_result_keeps_the_latest(self):
+        # Hb 55 today; a normal Hb of last week entered afterwards does not
+        # replace it: the latest by date counts
+        _, rec = register(lmp=iso(days_ago(80)))
+        rec = self.labs(rec["id"], hb_g_l=55)
+        self.assert_grade(rec, "orange", has=["hb_40_60"])
+        rec = self.labs(rec["id"], hb_g_l=125, date=iso(days_ago(7)))
+        self.assert_grade(rec, "orange", has=["hb_40_60"])
+        # a declared factor sent with a backdated visit still counts from now on
+        rec = self.visit(rec["id"], date=iso(days_ago(3)), declared_factors=["asthma"])
+        self.assert_grade(rec, "orange", has=["hb_40_60", "asthma"])
+        rec = self.labs(rec["id"], hb_g_l=120)
+        self.assert_grade(rec, "orange", has=["asthma"], lacks=["hb_40_60"])
 
     def test_platelets(self):
         lab_sequence(self, [({"plt_10e9_l": 101}, "green", None), ({"plt_10e9_l": 100}, "yellow", "plt_50_100"),
@@ -884,6 +934,10 @@ class T8Delivery(Base):
         pid = rec["id"]
         path = "/api/v1/pregnancies/%s/delivery" % pid
         self.refused(C["ob_a"], "POST", path, 422, ["cs_indication"], json=dict(good, mode="caesarean"))
+        self.refused(C["ob_a"], "POST", path, 422, ["cs_indication"],
+                     json=dict(good, mode="caesarean", cs_indication=None))
+        self.refused(C["ob_a"], "POST", path, 422, ["cs_indication"],
+                     json=dict(good, mode="caesarean", cs_indication=""))
         self.refused(C["ob_a"], "POST", path, 422, ["cs_indication"], json=dict(good, cs_indication="胎位异常"))
         self.refused(C["ob_a"], "POST", path, 422, ["delivered_at"],
                      json=dict(good, delivered_at=delivered_at(today() + datetime.timedelta(days=1))))
@@ -953,6 +1007,14 @@ class T8Delivery(Base):
         self.assertEqual(r.status, 200, r)
         mine = [x["task"]["kind"] for x in r.body["items"] if x["id"] == pid]
         self.assertEqual(sorted(mine), ["day42", "home_visit_1", "home_visit_2"])
+        row = [x for x in r.body["items"] if x["id"] == pid and x["task"]["kind"] == "home_visit_1"][0]
+        self.assertEqual((row["task"]["institution_id"], row["task"]["due"], row["task"]["late"]),
+                         (CHC_A2, False, False))
+        self.assertNotIn(w["_id_number"], str(r.body))
+        # ?due=true: only tasks whose window has opened (none yet, delivered yesterday)
+        r = C["doc_a2"].get("/api/v1/worklists/postpartum", query={"page_size": 100, "due": "true"})
+        self.assertNotIn(pid, [x["id"] for x in r.body["items"]])
+        self.refused(C["doc_a2"], "GET", "/api/v1/worklists/postpartum", 422, ["due"], query={"due": "soon"})
         r = C["doc_b"].get("/api/v1/worklists/postpartum", query={"page_size": 100})
         self.assertNotIn(pid, [x["id"] for x in r.body["items"]])
         # an ended pregnancy takes no more antenatal visits, labs, cards or endings
@@ -1175,9 +1237,10 @@ class T10Schedule(Base):
 
         # the window closes without a visit; the last day of grace is not overdue yet
         doc, admin = self.restart(closes + datetime.timedelta(days=7))
+        # the job has run once the next window's reminder is queued
+        self.wait_for(lambda: len(self.reminders(pid)) == 2, "the reminder of the 21–24 week window")
         rec = self.record(pid, doc)
         self.assertIs(rec["overdue"], False)
-        time.sleep(0.5)
         r = admin.get("/api/v1/worklists/overdue", query={"page_size": 100})
         self.assertNotIn(pid, [x["id"] for x in r.body["items"]])
         # seven days after the close: overdue, in the work list

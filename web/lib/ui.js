@@ -1,5 +1,6 @@
 // Small DOM helpers, formatting, the colour badge and the form machinery
 // (labels, field errors in Chinese next to the field, progress on submit).
+import { icon } from './icons.js';
 
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
@@ -67,6 +68,19 @@ export function gaFromLmp(lmp, on = today()) {
 export function num(v, unit = '') {
   if (v === null || v === undefined || v === '') return '—';
   return unit ? `${v} ${unit}` : String(v);
+}
+
+// Typed dates in any common shape → 2023-03-10 (else unchanged, and the API
+// names the field).
+export function normalizeDate(v) {
+  const m = /^\s*(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*[-/.月]?\s*(\d{1,2})\s*日?\s*$/.exec(v || '');
+  if (!m) return (v || '').trim();
+  return `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;
+}
+export function normalizeDateTime(v) {
+  const m = /^\s*(.+?)[\sT]+(\d{1,2}):(\d{2})\s*$/.exec(v || '');
+  if (!m) return (v || '').trim();
+  return `${normalizeDate(m[1])}T${m[2].padStart(2, '0')}:${m[3]}`;
 }
 
 // ---- labels
@@ -205,6 +219,37 @@ export function field(opts) {
       h('label', { for: id }, input, ' ', opts.label),
       opts.hint ? h('div', { class: 'hint', id: hintId }, opts.hint) : null,
       h('div', { class: 'field-error', id: errId, 'aria-live': 'polite' }));
+  } else if (opts.type === 'date' || opts.type === 'datetime-local') {
+    // typed as 2023-03-10 (or 2023-03-10 14:05), with the native calendar
+    // one click away; the shown format never depends on the browser language
+    const dt = opts.type === 'datetime-local';
+    const { min, max, ...rest } = opts.attrs || {};
+    input = h('input', {
+      ...common, ...rest, type: 'text', value: dt ? String(opts.value ?? '').replace('T', ' ') : (opts.value ?? ''),
+      placeholder: dt ? '年-月-日 时:分' : '年-月-日', maxlength: dt ? 16 : 10, inputmode: 'numeric',
+      autocomplete: 'off', 'data-type': dt ? 'datetime' : 'date', spellcheck: 'false',
+    });
+    const picker = h('input', { type: opts.type, class: 'native-picker', tabindex: '-1', 'aria-hidden': 'true', min, max });
+    const btn = h('button', { type: 'button', class: 'cal-btn', title: '打开日历', 'aria-label': `${opts.label}：打开日历` }, icon('calendar', 18));
+    btn.addEventListener('click', () => {
+      const v = dt ? normalizeDateTime(input.value) : normalizeDate(input.value);
+      if (/^\d{4}-\d{2}-\d{2}/.test(v)) picker.value = v;
+      try { picker.showPicker(); } catch (e) { picker.focus(); }
+    });
+    picker.addEventListener('change', () => {
+      input.value = dt ? picker.value.replace('T', ' ') : picker.value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.focus();
+    });
+    input.addEventListener('blur', () => {
+      const v = dt ? normalizeDateTime(input.value).replace('T', ' ') : normalizeDate(input.value);
+      if (v !== input.value) { input.value = v; input.dispatchEvent(new Event('input', { bubbles: true })); }
+    });
+    return h('div', { class: `field${opts.wide ? ' wide' : ''}`, 'data-for': opts.name },
+      h('label', { for: id }, opts.label, opts.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
+      h('div', { class: 'with-unit date-wrap' }, input, btn, picker),
+      opts.hint ? h('div', { class: 'hint', id: hintId }, opts.hint) : null,
+      h('div', { class: 'field-error', id: errId, 'aria-live': 'polite' }));
   } else {
     const t = opts.type || 'text';
     input = h('input', {
@@ -257,6 +302,8 @@ export function readForm(form) {
       if (v === '') continue;
       if (el.dataset.type === 'number') v = Number(v);
       if (el.dataset.type === 'int') v = parseInt(v, 10);
+      if (el.dataset.type === 'date') v = normalizeDate(v);
+      if (el.dataset.type === 'datetime') v = normalizeDateTime(v);
     }
     setPath(out, el.name, v);
   }

@@ -57,11 +57,12 @@ export function timelineEvents(p) {
   }
   let prev = null;
   const hist = [...(p.risk_history || [])].reverse(); // oldest first
+  const after = { registration: 0.5, visit: 1.5, labs: 1.5, postpartum: 4.5 };
   for (const r of hist) {
     const key = `${r.color}/${r.purple}`;
     if (key !== prev) {
       ev.push({
-        date: r.on_date, dot: 'risk', order: 2,
+        date: r.on_date, dot: 'risk', order: after[r.trigger] ?? 1.5,
         title: h('span', {}, prev ? '风险颜色变化 ' : '首次风险评估 ', badges(r.color, r.purple)),
         body: `${TRIGGER[r.trigger] || r.trigger}后评估 · ${(r.factors || []).map((f) => f.text).join('；') || '未发现风险因素'}`,
       });
@@ -82,7 +83,8 @@ export function timelineEvents(p) {
       body: [v.sbp != null ? `血压 ${v.sbp}/${v.dbp} mmHg ` : '', v.epds_score != null ? `EPDS ${v.epds_score} 分 ` : '', v.findings || ''],
     });
   }
-  return ev.sort((a, b) => (a.date === b.date ? b.order - a.order : a.date < b.date ? 1 : -1));
+  ev.forEach((e, i) => { e.idx = i; });
+  return ev.sort((a, b) => (a.date !== b.date ? (a.date < b.date ? 1 : -1) : a.order !== b.order ? b.order - a.order : b.idx - a.idx));
 }
 
 export function timeline(p) {

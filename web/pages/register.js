@@ -2,7 +2,7 @@
 // (delivery hospital) for one woman, with the first risk screening.
 import { api } from '../lib/api.js';
 import {
-  h, clear, pageHead, card, field, wireForm, notice, today, gaFromLmp, addDays, busy, errorNotice, dl, fmtDate,
+  h, clear, pageHead, card, field, wireForm, notice, today, gaFromLmp, addDays, busy, errorNotice, dl, fmtDate, normalizeDate,
 } from '../lib/ui.js';
 import { factorPicker } from '../lib/factors.js';
 
@@ -21,8 +21,8 @@ export async function render(ctx) {
   usEdd.hidden = true;
   dating.querySelector('select').addEventListener('change', (ev) => { usEdd.hidden = ev.target.value !== 'ultrasound'; });
   lmp.querySelector('input').addEventListener('input', (ev) => {
-    const v = ev.target.value;
-    const g = v && gaFromLmp(v);
+    const v = normalizeDate(ev.target.value);
+    const g = /^\d{4}-\d{2}-\d{2}$/.test(v) && gaFromLmp(v);
     if (!g) { clear(preview, '填写末次月经后显示孕周与预产期。'); return; }
     const deadline = addDays(v, 90);
     clear(preview, h('strong', {}, `孕周 ${g.text}周`), ` · 预产期 ${addDays(v, 280)} · `,

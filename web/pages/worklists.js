@@ -39,7 +39,26 @@ const COLUMNS = {
     { label: '风险', render: (p) => badges(p.color, p.purple) },
     { label: '手机', render: (p) => p.phone || '—', class: 'nowrap' },
   ],
+  'screening-recall': [
+    { label: '儿童', render: (r) => h('span', {}, link(`#/children/${r.child?.id}`, r.child?.name || `${r.mother?.name || ''}之${SEX[r.child?.sex] === '女' ? '女' : '子'}`), h('div', { class: 'small muted' }, `${SEX[r.child?.sex] || ''} · ${r.child?.birth_date || ''}`)) },
+    { label: '日龄', render: (r) => (r.child?.age_days != null ? `${r.child.age_days} 天` : '—'), class: 'nowrap' },
+    { label: '类型', render: (r) => h('span', { class: `tag ${r.type === 'recall' ? 'tag-late' : 'tag-warn'}` }, zh(r.type_label) || r.type) },
+    { label: '详情', render: (r) => (r.type === 'unscreened' ? `未做：${(r.missing || []).map((k) => VALUES[k] || k).join('、')}`
+      : r.screening ? `${zh(r.screening.kind_label) || VALUES[r.screening.kind] || ''} ${zh(r.screening.result_label) || VALUES[r.screening.result] || ''}${r.days_open != null ? ` · 已 ${r.days_open} 天` : ''}` : '—') },
+    { label: '母亲', render: (r) => h('span', {}, r.mother?.name || '—', h('div', { class: 'small muted nowrap' }, r.mother?.id_number || '')) },
+  ],
+  reviews: [
+    { label: '类别', render: (e) => zh(e.kind_label) || VALUES[e.kind] || e.kind },
+    { label: '对象', render: (e) => { const n = e.patient?.name || e.patient?.child_name || '—'; return e.pregnancy_id ? link(`#/pregnancies/${e.pregnancy_id}`, n) : e.child_id ? link(`#/children/${e.child_id}`, n) : n; } },
+    { label: '发生时间', render: (e) => fmtInstant(e.occurred_at), class: 'nowrap' },
+    { label: '报告', render: (e) => h('span', { class: 'nowrap' }, fmtInstant(e.reported_at), ' ', e.late ? h('span', { class: 'tag tag-late' }, '迟报') : null) },
+    { label: '原因', render: (e) => e.cause || '—' },
+    { label: '地点', render: (e) => e.place || '—' },
+    { label: '区', render: (e) => e.district_name || e.district || '—' },
+  ],
 };
+
+const zh = (s) => (s ? String(s).replace(/\s*\(.*\)$/, '') : '');
 
 // Lists from other parts of fuyou whose rows are not pregnancies: show what
 // they carry, with Chinese column names where known.
