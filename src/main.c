@@ -1,6 +1,7 @@
 /* fuyou: the command line. Subcommands: serve, migrate, user, audit, demo. */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,8 +148,6 @@ static refdata_t *load_ref(const char *dir)
     return ref;
 }
 
-static volatile sig_atomic_t stop_requested;
-static void on_signal(int sig) { stop_requested = sig; }
 
 static int cmd_serve(opts_t *o)
 {
@@ -160,6 +159,15 @@ static int cmd_serve(opts_t *o)
         fprintf(stderr, "fuyou: --port must be 0..65535, got %d\n", o->port);
         return 2;
     }
+    /* SIGINT and SIGTERM are blocked before any thread starts, so every
+     * thread inherits the mask and only the sigwait below takes them: a
+     * handler would run in whichever thread the kernel picked and could
+     * leave this one asleep */
+    sigset_t stop_set;
+    sigemptyset(&stop_set);
+    sigaddset(&stop_set, SIGINT);
+    sigaddset(&stop_set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
     app_t app = {0};
     char err[512];
     if (app_load(&app, o->data, o->anc_schedule, err, sizeof err)) {
@@ -194,14 +202,10 @@ static int cmd_serve(opts_t *o)
         app_unload(&app);
         return 1;
     }
-    struct sigaction sa = {0};
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
     printf("listening on http://%s:%d\n", o->bind, port);
     fflush(stdout);
-    while (!stop_requested)
-        pause();
+    int sig;
+    sigwait(&stop_set, &sig);
     http_stop(srv);
     jobs_stop(jobs);
     store_close(app.store);

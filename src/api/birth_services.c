@@ -30,9 +30,9 @@ void birth_service_json(http_req_t *req, buf_t *b, const store_birth_service_t *
         api_kv_str(b, "step", st->step, false);
         api_kv_str(b, "label", k >= 0 ? cert_step_labels[k] : st->step, true);
         api_kv_str(b, "status", st->status, true);
-        const char *sl = strcmp(st->status, "pending") == 0 ? "待办理 (pending)"
-                         : strcmp(st->status, "sent") == 0  ? "已推送 (sent)"
-                         : strcmp(st->status, "done") == 0  ? "已办结 (done)"
+        const char *sl = strcmp(st->status, "pending") == 0  ? "待办理 (pending)"
+                         : strcmp(st->status, "sent") == 0   ? "已推送 (sent)"
+                         : strcmp(st->status, "done") == 0   ? "已办结 (done)"
                          : strcmp(st->status, "failed") == 0 ? "办理失败 (failed)"
                                                              : st->status;
         api_kv_str(b, "status_label", sl, true);

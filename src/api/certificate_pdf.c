@@ -390,8 +390,9 @@ int cert_pdf_render(json_t *printed, bool voided, buf_t *out, char *err, size_t 
     y = row(&p, y, "签发日期", "Date of issue", sget(printed, "issue_date_text"));
     y = row(&p, y, "签证机构", "Issuing institution", sget(printed, "issuing_institution_name"));
     (void)y;
-    const char *foot = "本证明依《母婴保健法》第二十三条出具，请妥善保管。 (Issued under the Maternal and Infant Health "
-                       "Care Law, art. 23; keep it safe.)";
+    const char *foot =
+        "本证明依《母婴保健法》第二十三条出具，请妥善保管。 (Issued under the Maternal and Infant Health "
+        "Care Law, art. 23; keep it safe.)";
     text_wrapped(&p, 7.5f, 60, 52, 475, 10, foot, 2);
 
     if (voided) {

@@ -92,7 +92,8 @@ static bool block_bound(json_t *body, const char *key, char letter, int64_t *out
         }
         if (cert_number_parse(s, &l, &seq)) {
             if (letter && l != letter) {
-                fy_field(e, key, "letter", "编号的字母与号段字母不一致 (%s has a different letter than the block)", key);
+                fy_field(e, key, "letter", "编号的字母与号段字母不一致 (%s has a different letter than the block)",
+                         key);
                 return false;
             }
             *out = seq;
@@ -165,8 +166,9 @@ static int h_block_create(http_req_t *req, http_resp_t *resp)
     if (jv_str(body, "institution_id", true, 1, 64, &inst, e)) {
         const ref_institution_t *x = inst_of(req, inst);
         if (!x || !(x->types & (INST_DELIVERY_HOSPITAL | INST_MCH_INSTITUTE)))
-            fy_field(e, "institution_id", "institution_type",
-                     "签发机构应为助产医疗机构或区妇幼保健所 (must be a delivery hospital or a district MCH institute)");
+            fy_field(
+                e, "institution_id", "institution_type",
+                "签发机构应为助产医疗机构或区妇幼保健所 (must be a delivery hospital or a district MCH institute)");
     }
     if (jv_str(body, "letter", true, 1, 1, &letter, e) && !cert_letter_ok(letter[0]))
         fy_field(e, "letter", "letter", "字母应为一个大写英文字母 A–Z (letter must be one capital letter A–Z)");
@@ -212,7 +214,8 @@ static int h_block_list(http_req_t *req, http_resp_t *resp)
                            "只能查看本机构的号段 (you can see your own institution's blocks only)");
         c.inst = u->institution_id;
         if (!c.inst)
-            return fy_fail(&req->err, 403, "no_institution", "当前账号不属于任何机构 (your account has no institution)");
+            return fy_fail(&req->err, 403, "no_institution",
+                           "当前账号不属于任何机构 (your account has no institution)");
     }
     if (store_read(api_app(req)->store, req->arena, blocks_unit, &c, &req->err))
         return -1;
@@ -308,8 +311,8 @@ static json_t *parent_check(http_req_t *req, json_t *o, const char *prefix, fy_e
         return NULL;
     }
     fy_err_t pe = {0};
-    static const char *const known[] = {"name", "nationality", "ethnicity", "id_type", "id_number", "address",
-                                        "birth_date", "phone", NULL};
+    static const char *const known[] = {"name",    "nationality", "ethnicity", "id_type", "id_number",
+                                        "address", "birth_date",  "phone",     NULL};
     jv_no_unknown(o, known, &pe);
     const char *name = NULL, *nat = NULL, *eth = NULL, *idn = NULL, *addr = NULL;
     int type = -1;
@@ -476,8 +479,7 @@ static void cert_json(http_req_t *req, buf_t *b, const store_birth_cert_t *c, co
                c->issuing_institution_id ? inst_name(req, c->issuing_institution_id) : NULL, true);
     api_kv_instant(b, "applied_at", c->applied_at, true);
     fy_date_t applied_on = fy_date_of_instant(c->applied_at);
-    buf_printf(b, ",\"late_application\":%s",
-               applied_on - c->birth_date > LATE_APPLICATION_DAYS ? "true" : "false");
+    buf_printf(b, ",\"late_application\":%s", applied_on - c->birth_date > LATE_APPLICATION_DAYS ? "true" : "false");
     api_kv_instant(b, "issued_at", c->issued_at, true);
     api_kv_date(b, "issue_date", c->issued_on, c->issued_at != 0, true);
     api_kv_instant(b, "voided_at", c->voided_at, true);
@@ -498,9 +500,8 @@ static void cert_json(http_req_t *req, buf_t *b, const store_birth_cert_t *c, co
                c->next_id ? arena_printf(req->arena, "/api/v1/birth-certificates/%lld", (long long)c->next_id) : NULL,
                true);
     api_kv_str(b, "child", arena_printf(req->arena, "/api/v1/children/%lld", (long long)c->child_id), true);
-    api_kv_str(b, "birth_services", arena_printf(req->arena, "/api/v1/birth-services?child_id=%lld",
-                                                 (long long)c->child_id),
-               true);
+    api_kv_str(b, "birth_services",
+               arena_printf(req->arena, "/api/v1/birth-services?child_id=%lld", (long long)c->child_id), true);
     buf_putc(b, '}');
     if (chain) {
         buf_puts(b, ",\"chain\":[");
@@ -553,7 +554,9 @@ static const char *printed_text(http_req_t *req, const store_birth_cert_t *c, co
     json_object_set_new(child, "name", json_string(c->child_name));
     json_object_set_new(child, "sex", json_integer(ch->sex));
     json_object_set_new(child, "sex_label",
-                        json_string(ch->sex == 1 ? "男 (male)" : ch->sex == 2 ? "女 (female)" : "未定 (undetermined)"));
+                        json_string(ch->sex == 1   ? "男 (male)"
+                                    : ch->sex == 2 ? "女 (female)"
+                                                   : "未定 (undetermined)"));
     json_object_set_new(child, "born_at", json_string(local));
     json_object_set_new(child, "born_at_text", json_string(birth_text));
     json_object_set_new(child, "ga_weeks", json_integer(ch->ga_days / 7));
@@ -742,7 +745,8 @@ static int apply_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     c->applied_at = c->created_at = c->updated_at = fy_now_ms();
     if (store_birth_cert_insert(tx, c, e)) {
         if (e->status == 409)
-            fy_field(e, "child_id", "certificate_exists", "该儿童已有出生医学证明 (the child already has a certificate)");
+            fy_field(e, "child_id", "certificate_exists",
+                     "该儿童已有出生医学证明 (the child already has a certificate)");
         return -1;
     }
     return api_audit(tx, req, "apply", "birth_certificate", birth_id(req, c->id),
@@ -770,7 +774,8 @@ static json_t *applicant_check(http_req_t *req, json_t *v, fy_err_t *e)
     }
     const char *key;
     json_t *x;
-    json_object_foreach(v, key, x) {
+    json_object_foreach(v, key, x)
+    {
         const char *field = arena_printf(req->arena, "applicant.%s", key);
         const char *s;
         if (json_is_string(x)) {
@@ -838,7 +843,7 @@ struct act_ctx {
     /* replace: corrections */
     const char *new_name;
     json_t *new_mother, *new_father;
-    bool father_set; /* corrections.father given (null removes) */
+    bool father_set;         /* corrections.father given (null removes) */
     store_birth_cert_t c, n; /* the certificate acted on, and the new one */
     store_child_t child;
     store_woman_t w;
@@ -859,8 +864,8 @@ static bool own_institution(http_req_t *req, const char *inst)
 
 /* Issue, replace and reissue end with a new number on a certificate and the
  * one-stop told. */
-static int finish_issue(struct act_ctx *a, store_tx_t *tx, store_birth_cert_t *c, const char *const *cands,
-                        int ncand, const char *event, fy_err_t *e)
+static int finish_issue(struct act_ctx *a, store_tx_t *tx, store_birth_cert_t *c, const char *const *cands, int ncand,
+                        const char *event, fy_err_t *e)
 {
     http_req_t *req = a->req;
     char number[CERT_NUMBER_LEN + 1];
@@ -930,15 +935,19 @@ static int act_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
         return rc < 0 ? -1 : fy_fail(e, 404, "not_found", "没有这份出生医学证明 (no such birth certificate)");
     if (birth_child_load(req, tx, c->child_id, &a->child, &a->w, e))
         return -1;
-    const char *act_name = a->act == ACT_ISSUE ? "issue" : a->act == ACT_REPLACE ? "replace" : a->act == ACT_REISSUE ? "reissue" : "void";
+    const char *act_name = a->act == ACT_ISSUE     ? "issue"
+                           : a->act == ACT_REPLACE ? "replace"
+                           : a->act == ACT_REISSUE ? "reissue"
+                                                   : "void";
 
     switch (a->act) {
     case ACT_ISSUE: {
         if (strcmp(c->status, "applied") != 0)
-            return fy_fail(e, 409, "not_applied",
-                           "只有待签发的申请可以签发（当前状态：%s） (only an application awaiting issue can be issued; "
-                           "status is %s)",
-                           status_label(c->status), c->status),
+            return fy_fail(
+                       e, 409, "not_applied",
+                       "只有待签发的申请可以签发（当前状态：%s） (only an application awaiting issue can be issued; "
+                       "status is %s)",
+                       status_label(c->status), c->status),
                    fy_field(e, "status", "not_applied", "当前状态不能签发 (status is %s)", c->status), -1;
         if (!own_institution(req, c->delivery_institution_id))
             return fy_fail(e, 403, "not_delivery_hospital",
@@ -984,9 +993,9 @@ static int act_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
             cands[nc++] = c->issuing_institution_id;
         }
         /* the original ends voided, linked to its successor */
-        const char *why = arena_printf(req->arena, "%s: %s",
-                                       a->act == ACT_REPLACE ? "换发 (replaced)" : "补发 (reissued: original lost)",
-                                       a->reason);
+        const char *why =
+            arena_printf(req->arena, "%s: %s",
+                         a->act == ACT_REPLACE ? "换发 (replaced)" : "补发 (reissued: original lost)", a->reason);
         if (void_cert(a, tx, c, why, e))
             return -1;
         store_birth_cert_t *n = &a->n;
@@ -1020,9 +1029,8 @@ static int act_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
         }
         if (store_birth_cert_insert(tx, n, e))
             return -1;
-        if (finish_issue(a, tx, n, cands, nc, a->act == ACT_REPLACE ? "birth_certificate_replaced"
-                                                                     : "birth_certificate_reissued",
-                         e))
+        if (finish_issue(a, tx, n, cands, nc,
+                         a->act == ACT_REPLACE ? "birth_certificate_replaced" : "birth_certificate_reissued", e))
             return -1;
         c->next_id = n->id;
         c->updated_at = fy_now_ms();
@@ -1123,8 +1131,8 @@ static int h_action(http_req_t *req, http_resp_t *resp, enum action act)
                 fy_err_t ce = {0};
                 jv_no_unknown(corr, ck, &ce);
                 for (int k = 0; k < ce.n; k++)
-                    fy_field(e, arena_printf(req->arena, "corrections.%s", ce.fields[k].field), ce.fields[k].code,
-                             "%s", ce.fields[k].message);
+                    fy_field(e, arena_printf(req->arena, "corrections.%s", ce.fields[k].field), ce.fields[k].code, "%s",
+                             ce.fields[k].message);
                 if (jv_str(corr, "child_name", false, 1, 64, &a.new_name, e))
                     name_check("corrections.child_name", a.new_name, e);
                 else if (json_object_get(corr, "child_name"))
@@ -1203,6 +1211,9 @@ static int h_get(http_req_t *req, http_resp_t *resp)
 struct list_ctx {
     http_req_t *req;
     int64_t child_id;
+    const char *institution_id; /* pending applications of a hospital */
+    int limit, offset;
+    int64_t total;
     store_child_t child;
     store_birth_cert_t *rows;
     int n;
@@ -1211,30 +1222,73 @@ struct list_ctx {
 static int list_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
 {
     struct list_ctx *l = vctx;
+    if (l->institution_id)
+        return store_birth_certs_applied(tx, l->institution_id, l->limit, l->offset, &l->rows, &l->n, &l->total, e);
     if (birth_child_load(l->req, tx, l->child_id, &l->child, NULL, e))
         return -1;
-    return store_birth_certs_of_child(tx, l->child_id, &l->rows, &l->n, e);
+    if (store_birth_certs_of_child(tx, l->child_id, &l->rows, &l->n, e))
+        return -1;
+    l->total = l->n;
+    return 0;
 }
 
+/* ?child_id= : a child's certificates (the chain); ?status=applied : the
+ * applications awaiting issue at the user's hospital (admins name one with
+ * institution_id). */
 static int h_list(http_req_t *req, http_resp_t *resp)
 {
     struct list_ctx l = {.req = req};
+    api_user_t *u = api_user(req);
     const char *cid = http_query(req, "child_id");
-    if (!cid || sscanf(cid, "%lld", (long long *)&l.child_id) != 1 || l.child_id <= 0)
-        return fy_field(&req->err, "child_id", "required", "须给出儿童档案编号 child_id (child_id is required)"), -1;
+    const char *status = http_query(req, "status");
+    int page = 1;
+    if (!cid && status && strcmp(status, "applied") == 0) {
+        if (api_paging(req, &l.limit, &l.offset, &page))
+            return -1;
+        const char *inst = http_query(req, "institution_id");
+        if (u->role == ROLE_CITY_ADMIN || u->role == ROLE_DISTRICT_ADMIN) {
+            const ref_institution_t *x = inst_of(req, inst);
+            if (!x)
+                return fy_field(&req->err, "institution_id", "required",
+                                "须给出机构 institution_id (institution_id is required)"),
+                       -1;
+            if (u->role == ROLE_DISTRICT_ADMIN && (!u->district || strcmp(x->district, u->district) != 0))
+                return fy_fail(&req->err, 403, "out_of_scope",
+                               "该机构不在您的辖区 (the institution is outside your district)"),
+                       fy_field(&req->err, "institution_id", "out_of_scope", "不在辖区 (outside your district)"), -1;
+            l.institution_id = x->id;
+        } else if (u->role != ROLE_CITIZEN && u->institution_id && (!inst || strcmp(inst, u->institution_id) == 0)) {
+            l.institution_id = u->institution_id;
+        } else {
+            return fy_fail(&req->err, 403, "other_institution",
+                           "只能查看本机构的待签发申请 (only your own hospital's applications)"),
+                   fy_field(&req->err, "institution_id", "other_institution", "非本机构 (not your institution)"), -1;
+        }
+    } else if (!cid || sscanf(cid, "%lld", (long long *)&l.child_id) != 1 || l.child_id <= 0) {
+        return fy_field(&req->err, "child_id", "required",
+                        "须给出儿童档案编号 child_id，或 status=applied (child_id is required, or status=applied)"),
+               -1;
+    }
     if (store_read(api_app(req)->store, req->arena, list_unit, &l, &req->err))
         return -1;
-    if (api_audit_read(req, "search", "birth_certificate", arena_printf(req->arena, "child %lld", (long long)l.child_id),
-                       NULL))
-        return -1;
-    buf_t b = {0};
+    buf_t b = {0}, ids = {0};
     buf_puts(&b, "{\"items\":[");
     for (int i = 0; i < l.n; i++) {
         if (i)
             buf_putc(&b, ',');
         cert_json(req, &b, &l.rows[i], NULL, 0, false);
+        buf_printf(&ids, "%s%lld", i ? "," : "", (long long)l.rows[i].id);
     }
-    buf_printf(&b, "],\"total\":%d}", l.n);
+    if (l.institution_id)
+        buf_printf(&b, "],\"page\":%d,\"page_size\":%d,\"total\":%lld}", page, l.limit, (long long)l.total);
+    else
+        buf_printf(&b, "],\"total\":%d}", l.n);
+    int rc = l.n ? api_audit_read(req, "search", "birth_certificate", arena_strdup(req->arena, ids.p), NULL) : 0;
+    buf_free(&ids);
+    if (rc) {
+        buf_free(&b);
+        return -1;
+    }
     api_reply(resp, 200, &b);
     return 0;
 }
@@ -1287,7 +1341,7 @@ static int verify_limit(void)
 {
     const char *s = getenv("FUYOU_VERIFY_PER_MINUTE");
     long v = s ? strtol(s, NULL, 10) : 0;
-    return v > 0 && v < 1000000 ? (int)v : 20;
+    return v > 0 && v < 1000000 ? (int)v : 30;
 }
 
 /* Counts one request; returns the seconds to wait when over the limit, else 0. */
@@ -1337,8 +1391,8 @@ static int verify_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     int rc = store_birth_cert_by_number(tx, v->number, &c, e);
     if (rc < 0)
         return -1;
-    v->valid = rc == 0 && strcmp(c.status, "issued") == 0 && strcmp(c.child_name, v->name) == 0 &&
-               c.birth_date == v->birth;
+    v->valid =
+        rc == 0 && strcmp(c.status, "issued") == 0 && strcmp(c.child_name, v->name) == 0 && c.birth_date == v->birth;
     return 0;
 }
 

@@ -51,8 +51,8 @@ static const ch_ref_t *ch_ref(const app_t *app, fy_err_t *e)
         if (!ref_ok) {
             pthread_mutex_unlock(&ref_mu);
             fprintf(stderr, "fuyou: child health reference data: %s\n", why);
-            fy_fail(e, 503, "reference_data", "儿童保健参考数据无法加载：%s (child health reference data could not be loaded)",
-                    why);
+            fy_fail(e, 503, "reference_data",
+                    "儿童保健参考数据无法加载：%s (child health reference data could not be loaded)", why);
             return NULL;
         }
     }
@@ -65,14 +65,30 @@ static const ch_ref_t *ch_ref(const app_t *app, fy_err_t *e)
 static const struct {
     const char *field, *label;
 } labels[] = {
-    {"date", "检查日期"},          {"weight_kg", "体重"},         {"length_cm", "身长/身高"},
-    {"measured", "测量方式"},      {"head_cm", "头围"},           {"hb_g_l", "血红蛋白"},
-    {"teeth_erupted", "出牙数"},   {"caries", "龋齿数"},          {"vision_left", "左眼视力"},
-    {"vision_right", "右眼视力"},  {"hearing", "听力筛查"},       {"warning_signs", "发育预警征象"},
-    {"illnesses", "两次随访间患病情况"}, {"advice", "指导意见"},  {"next_date", "下次随访日期"},
-    {"notes", "备注"},             {"step", "步骤"},              {"instrument", "筛查工具"},
-    {"score", "得分"},             {"result", "结果"},            {"detail", "诊断/干预内容"},
-    {"institution_id", "机构"},    {"sex", "性别"},               {"age_days", "日龄"},
+    {"date", "检查日期"},
+    {"weight_kg", "体重"},
+    {"length_cm", "身长/身高"},
+    {"measured", "测量方式"},
+    {"head_cm", "头围"},
+    {"hb_g_l", "血红蛋白"},
+    {"teeth_erupted", "出牙数"},
+    {"caries", "龋齿数"},
+    {"vision_left", "左眼视力"},
+    {"vision_right", "右眼视力"},
+    {"hearing", "听力筛查"},
+    {"warning_signs", "发育预警征象"},
+    {"illnesses", "两次随访间患病情况"},
+    {"advice", "指导意见"},
+    {"next_date", "下次随访日期"},
+    {"notes", "备注"},
+    {"step", "步骤"},
+    {"instrument", "筛查工具"},
+    {"score", "得分"},
+    {"result", "结果"},
+    {"detail", "诊断/干预内容"},
+    {"institution_id", "机构"},
+    {"sex", "性别"},
+    {"age_days", "日龄"},
     {"birth_date", "出生日期"},
 };
 
@@ -119,8 +135,9 @@ static bool int_field(json_t *obj, const char *key, bool required, long min, lon
         return false;
     }
     if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
-        fy_field(e, key, json_is_integer(v) ? "range" : "type", "%s应为 %ld–%ld 之间的整数 (%s must be an integer from %ld to %ld)",
-                 label(key), min, max, key, min, max);
+        fy_field(e, key, json_is_integer(v) ? "range" : "type",
+                 "%s应为 %ld–%ld 之间的整数 (%s must be an integer from %ld to %ld)", label(key), min, max, key, min,
+                 max);
         return false;
     }
     *out = (long)json_integer_value(v);
@@ -216,6 +233,29 @@ static const char *window_label(arena_t *a, const schedule_window_t *w)
     return arena_printf(a, "%s (%s)", w->name, en);
 }
 
+/* English for the due items of the schedule file, shown after its Chinese. */
+static const char *due_label(arena_t *a, const schedule_test_t *t)
+{
+    static const struct {
+        const char *code, *en;
+    } en[] = {
+        {"growth", "anthropometry and growth assessment"},
+        {"eye", "eye examination and vision screening"},
+        {"jaundice", "jaundice"},
+        {"umbilical", "umbilical cord"},
+        {"nbs_check", "newborn screening follow-up"},
+        {"warning_signs", "development warning signs"},
+        {"hb", "haemoglobin"},
+        {"hearing", "hearing screening"},
+        {"teeth", "oral check: teeth and caries"},
+        {"visual_acuity", "visual acuity chart"},
+    };
+    for (size_t i = 0; i < sizeof en / sizeof en[0]; i++)
+        if (strcmp(en[i].code, t->code) == 0)
+            return arena_printf(a, "%s (%s)", t->name, en[i].en);
+    return t->name;
+}
+
 static const ch_band_t *band_of_window(const ch_signs_t *signs, const schedule_window_t *w)
 {
     for (size_t i = 0; w->age_months > 0 && i < ch_signs_count(signs); i++)
@@ -239,10 +279,9 @@ static int window_of(const schedule_t *s, fy_date_t birth, fy_date_t on)
 /* ---- growth fields, shared by the checks and the one-off computation ---- */
 
 static const char *const z_codes[CH_NZ] = {"wfa", "lhfa", "wflh", "bmi", "hcfa"};
-static const char *const z_names[CH_NZ] = {
-    "年龄别体重 (weight-for-age)", "年龄别身长/身高 (length/height-for-age)",
-    "身长/身高别体重 (weight-for-length/height)", "年龄别BMI (BMI-for-age)",
-    "年龄别头围 (head circumference-for-age)"};
+static const char *const z_names[CH_NZ] = {"年龄别体重 (weight-for-age)", "年龄别身长/身高 (length/height-for-age)",
+                                           "身长/身高别体重 (weight-for-length/height)", "年龄别BMI (BMI-for-age)",
+                                           "年龄别头围 (head circumference-for-age)"};
 
 typedef struct {
     bool scored;
@@ -346,8 +385,7 @@ static void growth_fields(buf_t *b, const gview_t *v)
 
 /* ---- loading a child within scope ---------------------------------------- */
 
-static int load_child(http_req_t *req, store_tx_t *tx, int64_t id, store_child_t *c, store_woman_t *mother,
-                      fy_err_t *e)
+static int load_child(http_req_t *req, store_tx_t *tx, int64_t id, store_child_t *c, store_woman_t *mother, fy_err_t *e)
 {
     int rc = store_child_get(tx, id, c, e);
     if (rc < 0)
@@ -461,8 +499,9 @@ static void check_json(http_req_t *req, buf_t *b, const ch_ref_t *ref, const sto
         buf_putc(b, ']');
         jbool(b, "suspected_deviation", k->warning_positive);
         api_kv_str(b, "conclusion",
-                   k->warning_positive ? "可疑发育偏异，转诊复筛 (suspected developmental deviation: referred for re-screening)"
-                                       : "未见预警征象 (no warning sign)",
+                   k->warning_positive
+                       ? "可疑发育偏异，转诊复筛 (suspected developmental deviation: referred for re-screening)"
+                       : "未见预警征象 (no warning sign)",
                    true);
         if (referral_id > 0)
             api_kv_str(b, "referral_id", idstr(a, referral_id), true);
@@ -524,10 +563,11 @@ int child_schedule_refresh(const app_t *app, store_tx_t *tx, int64_t child_id, f
             m.kind = "child_check_reminder";
             m.channel = "sms";
             m.recipient = mother.phone;
-            m.text = arena_printf(a,
-                                  "【上海妇幼】%s您好：您的孩子%s的%s健康检查时间为%s至%s，请按时带孩子到社区卫生服务中心"
-                                  "体检。如已完成请忽略。(Child health check due %s to %s.)",
-                                  mother.name, c.name ? c.name : "宝宝", w->name, opens, closes, opens, closes);
+            m.text =
+                arena_printf(a,
+                             "【上海妇幼】%s您好：您的孩子%s的%s健康检查时间为%s至%s，请按时带孩子到社区卫生服务中心"
+                             "体检。如已完成请忽略。(Child health check due %s to %s.)",
+                             mother.name, c.name ? c.name : "宝宝", w->name, opens, closes, opens, closes);
             m.due_on = s->remind_on;
             m.ref_type = "child";
             m.ref_id = child_id;
@@ -619,7 +659,8 @@ static void judge_signs(struct check_ctx *x, const ch_band_t *band, arena_t *a, 
     json_t *v;
     buf_t pos = {0};
     int npos = 0, bad = e->n;
-    json_object_foreach(x->signs, code, v) {
+    json_object_foreach(x->signs, code, v)
+    {
         char shown[64];
         snprintf(shown, sizeof shown, "%.48s", jv_utf8_len(code) >= 0 ? code : "?");
         char *field = arena_printf(a, "warning_signs.%s", shown);
@@ -637,9 +678,10 @@ static void judge_signs(struct check_ctx *x, const ch_band_t *band, arena_t *a, 
                      "this check is at day %d)",
                      k->age_days, k->age_days);
         else if (ib != band)
-            fy_field(e, field, "other_band",
-                     "条目 %s 属于%s年龄段，本次检查对应%s（%s）(item %s belongs to band %s; this check answers band %s)",
-                     item->code, ib->name, band->name, band->band, item->code, ib->band, band->band);
+            fy_field(
+                e, field, "other_band",
+                "条目 %s 属于%s年龄段，本次检查对应%s（%s）(item %s belongs to band %s; this check answers band %s)",
+                item->code, ib->name, band->name, band->band, item->code, ib->band, band->band);
         else if (!json_is_boolean(v))
             fy_field(e, field, "type", "预警征象应为 true（阳性）或 false（阴性）(%s must be true or false)", field);
         else if (json_is_true(v))
@@ -669,8 +711,8 @@ static void score_growth(struct check_ctx *x, const ch_age_t *age, const growth_
                          .age_days = age->age_used_days,
                          .weight_kg = k->weight_kg,
                          .length_cm = k->length_cm,
-                         .measured = k->measured && strcmp(k->measured, "standing") == 0 ? GROWTH_STANDING
-                                                                                          : GROWTH_RECUMBENT,
+                         .measured =
+                             k->measured && strcmp(k->measured, "standing") == 0 ? GROWTH_STANDING : GROWTH_RECUMBENT,
                          .head_cm = k->head_cm};
     growth_result_t r;
     if (growth_compute(tables, &in, &r) != 0)
@@ -715,8 +757,9 @@ static int check_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
         fy_field(e, "date", "before_birth", "检查日期早于出生日期 (date is before the birth date)");
         x->has_date = false;
     } else if (x->has_date && k->date >= fy_date_add_months(birth, CH_PROGRAM_END_MONTHS)) {
-        fy_field(e, "date", "too_old",
-                 "儿童健康检查适用于 0～6 岁（7 岁生日前）(child health checks are for ages 0–6, before the 7th birthday)");
+        fy_field(
+            e, "date", "too_old",
+            "儿童健康检查适用于 0～6 岁（7 岁生日前）(child health checks are for ages 0–6, before the 7th birthday)");
         x->has_date = false;
     }
     ch_age_t age = ch_growth_age(birth, x->has_date ? k->date : birth, x->c.ga_days);
@@ -778,10 +821,10 @@ static int check_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
                      arena_printf(a, "child %lld", (long long)x->child_id), e);
 }
 
-static const char *const check_fields[] = {"date",          "weight_kg",    "length_cm", "measured", "head_cm",
-                                           "hb_g_l",        "teeth_erupted", "caries",   "vision_left",
-                                           "vision_right",  "hearing",      "warning_signs", "illnesses",
-                                           "advice",        "next_date",    "notes",     NULL};
+static const char *const check_fields[] = {
+    "date",          "weight_kg", "length_cm",   "measured",     "head_cm", "hb_g_l",
+    "teeth_erupted", "caries",    "vision_left", "vision_right", "hearing", "warning_signs",
+    "illnesses",     "advice",    "next_date",   "notes",        NULL};
 
 static bool date_field(json_t *body, const char *key, bool required, fy_date_t *out, fy_err_t *e)
 {
@@ -838,8 +881,8 @@ static int h_check_create(http_req_t *req, http_resp_t *resp)
     }
     num_field(body, "weight_kg", false, 0.5, 60, "kg", &k->weight_kg, be);
     num_field(body, "length_cm", false, 30, 150, "cm", &k->length_cm, be);
-    x.has_measured = enum_field(body, "measured", false, measured_values, "recumbent（卧位）或 standing（立位）",
-                                &x.measured, be);
+    x.has_measured =
+        enum_field(body, "measured", false, measured_values, "recumbent（卧位）或 standing（立位）", &x.measured, be);
     num_field(body, "head_cm", false, 20, 65, "cm", &k->head_cm, be);
     num_field(body, "hb_g_l", false, 30, 250, "g/L", &k->hb_g_l, be);
     long teeth = -1, caries = -1;
@@ -856,9 +899,10 @@ static int h_check_create(http_req_t *req, http_resp_t *resp)
     json_t *signs = json_object_get(body, "warning_signs");
     if (signs && !json_is_null(signs)) {
         if (!json_is_object(signs) || json_object_size(signs) > 16)
-            fy_field(be, "warning_signs", "type",
-                     "发育预警征象应为对象 {条目代码: true|false}，最多16项 (warning_signs must be an object {item code: "
-                     "true|false} of at most 16 items)");
+            fy_field(
+                be, "warning_signs", "type",
+                "发育预警征象应为对象 {条目代码: true|false}，最多16项 (warning_signs must be an object {item code: "
+                "true|false} of at most 16 items)");
         else
             x.signs = signs;
     }
@@ -1066,6 +1110,7 @@ static void windows_json(http_req_t *req, buf_t *b, const ch_ref_t *ref, fy_date
             buf_puts(b, t ? ",{" : "{");
             api_kv_str(b, "code", w->tests[t].code, false);
             api_kv_str(b, "name", w->tests[t].name, true);
+            api_kv_str(b, "label", due_label(a, &w->tests[t]), true);
             buf_putc(b, '}');
         }
         buf_puts(b, "]");
@@ -1182,8 +1227,8 @@ static const char *result_label(const char *r)
 {
     static const struct {
         const char *code, *label;
-    } t[] = {{"positive", "阳性 (positive)"},   {"negative", "阴性 (negative)"}, {"confirmed", "确诊 (confirmed)"},
-             {"excluded", "排除 (excluded)"},   {"started", "已开始 (started)"}, {"ongoing", "进行中 (ongoing)"},
+    } t[] = {{"positive", "阳性 (positive)"},    {"negative", "阴性 (negative)"}, {"confirmed", "确诊 (confirmed)"},
+             {"excluded", "排除 (excluded)"},    {"started", "已开始 (started)"}, {"ongoing", "进行中 (ongoing)"},
              {"completed", "已完成 (completed)"}};
     for (size_t i = 0; r && i < sizeof t / sizeof t[0]; i++)
         if (strcmp(t[i].code, r) == 0)
@@ -1236,8 +1281,7 @@ static int autism_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     if (rc == 1 || strcmp(x->c.outcome, "live") != 0)
         return fy_fail(e, 404, "not_found", "没有这个儿童档案 (no such child: %lld)", (long long)x->child_id);
     /* staff of the recording institution serve the mother from now on */
-    if (api_user(req)->institution_id &&
-        store_woman_link(tx, x->c.mother_id, x->inst->id, x->inst->district, e))
+    if (api_user(req)->institution_id && store_woman_link(tx, x->c.mother_id, x->inst->id, x->inst->district, e))
         return -1;
     if (load_child(req, tx, x->child_id, &x->c, NULL, e))
         return -1;
@@ -1264,9 +1308,8 @@ static int autism_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
                 before = i;
         }
         if (any < 0) {
-            fy_fail(e, 409, "out_of_order",
-                    "须先记录%s，才能记录%s (%s must come before %s)", step_labels[x->rank - 1], step_labels[x->rank],
-                    prev, steps[x->rank]);
+            fy_fail(e, 409, "out_of_order", "须先记录%s，才能记录%s (%s must come before %s)", step_labels[x->rank - 1],
+                    step_labels[x->rank], prev, steps[x->rank]);
             fy_field(e, "step", "out_of_order", "缺少前一步骤：%s (the previous step is missing: %s)",
                      step_labels[x->rank - 1], prev);
             return -1;
@@ -1309,8 +1352,8 @@ static int h_autism_create(http_req_t *req, http_resp_t *resp)
     store_autism_t *r = &x.r;
     r->score = -1;
     jv_no_unknown(body, autism_fields, be);
-    enum_field(body, "step", true, steps, "first_screen（初筛）、rescreen（复筛）、diagnosis（诊断）或 intervention（干预）",
-               &x.rank, be);
+    enum_field(body, "step", true, steps,
+               "first_screen（初筛）、rescreen（复筛）、diagnosis（诊断）或 intervention（干预）", &x.rank, be);
     x.has_date = date_field(body, "date", true, &r->date, be);
     if (x.has_date && r->date > fy_today()) {
         fy_field(be, "date", "future", "日期不能晚于今天 (date must not be in the future)");
@@ -1360,9 +1403,12 @@ static int h_autism_create(http_req_t *req, http_resp_t *resp)
     if (x.rank >= 0)
         r->step = steps[x.rank];
     if (!x.inst) {
-        /* nothing to link: report what the body broke */
+        /* no institution to record at: report what the body broke */
         for (int i = 0; i < be->n; i++)
             fy_field(&req->err, be->fields[i].field, be->fields[i].code, "%s", be->fields[i].message);
+        if (!fy_has_error(&req->err))
+            fy_fail(&req->err, 403, "no_institution",
+                    "当前账号不属于任何机构 (your account belongs to no institution)");
         return -1;
     }
     if (store_write(api_app(req)->store, req->arena, autism_unit, &x, &req->err))
@@ -1391,7 +1437,8 @@ static void referral_json(http_req_t *req, buf_t *b, const ch_ref_t *ref, const 
     json_t *codes = json_loads(r->positive ? r->positive : "[]", 0, NULL);
     size_t i;
     json_t *v;
-    json_array_foreach(codes, i, v) {
+    json_array_foreach(codes, i, v)
+    {
         const ch_sign_t *item = ch_signs_find(ref->signs, json_string_value(v), NULL);
         buf_puts(b, i ? ",{" : "{");
         api_kv_str(b, "code", json_string_value(v), false);
@@ -1404,7 +1451,8 @@ static void referral_json(http_req_t *req, buf_t *b, const ch_ref_t *ref, const 
     api_kv_str(b, "status", r->status, true);
     api_kv_str(b, "status_label",
                strcmp(r->status, "open") == 0 ? "待复筛 (awaiting re-screening)" : "已复筛 (re-screened)", true);
-    api_kv_str(b, "action", "转诊复筛（如 CHAT-23、M-CHAT-R/F）(refer for re-screening, e.g. CHAT-23, M-CHAT-R/F)", true);
+    api_kv_str(b, "action", "转诊复筛（如 CHAT-23、M-CHAT-R/F）(refer for re-screening, e.g. CHAT-23, M-CHAT-R/F)",
+               true);
     api_kv_date(b, "closed_on", r->closed_on, r->has_closed, true);
     buf_putc(b, '}');
 }
@@ -1496,8 +1544,7 @@ static int h_zscores(http_req_t *req, http_resp_t *resp)
             fy_field(e, "measured", "enum",
                      "测量方式应为 recumbent（卧位）或 standing（立位）(measured must be recumbent or standing)");
     }
-    if (!w && !l && !h && !http_query(req, "weight_kg") && !http_query(req, "length_cm") &&
-        !http_query(req, "head_cm"))
+    if (!w && !l && !h && !http_query(req, "weight_kg") && !http_query(req, "length_cm") && !http_query(req, "head_cm"))
         fy_field(e, "weight_kg", "required",
                  "至少给出体重、身长/身高或头围之一 (give at least one of weight_kg, length_cm, head_cm)");
     if (fy_has_error(e))
@@ -1572,7 +1619,8 @@ static int child_worklist(http_req_t *req, http_resp_t *resp, store_child_workli
     c.q.scope = &api_user(req)->scope;
     c.q.district = http_query(req, "district");
     if (c.q.district && !refdata_district(app->ref, c.q.district))
-        return fy_field(&req->err, "district", "district", "区代码无效 (district must be one of the 16 district codes)"),
+        return fy_field(&req->err, "district", "district",
+                        "区代码无效 (district must be one of the 16 district codes)"),
                -1;
     if (store_read(app->store, req->arena, wl_unit, &c, &req->err))
         return -1;
@@ -1623,7 +1671,10 @@ static int child_worklist(http_req_t *req, http_resp_t *resp, store_child_workli
     return 0;
 }
 
-static int h_wl_overdue(http_req_t *req, http_resp_t *resp) { return child_worklist(req, resp, CHILD_WORKLIST_OVERDUE); }
+static int h_wl_overdue(http_req_t *req, http_resp_t *resp)
+{
+    return child_worklist(req, resp, CHILD_WORKLIST_OVERDUE);
+}
 static int h_wl_development(http_req_t *req, http_resp_t *resp)
 {
     return child_worklist(req, resp, CHILD_WORKLIST_DEVELOPMENT);
@@ -1716,8 +1767,9 @@ void child_health_json(http_req_t *req, buf_t *b, const store_child_t *c)
     if (preterm)
         buf_puts(b, "{\"code\":\"preterm\",\"label\":\"早产儿（出生胎龄<37周）(preterm: born before 37 weeks)\"}");
     if (lbw)
-        buf_printf(b, "%s{\"code\":\"low_birth_weight\",\"label\":\"低出生体重儿（<2500克）(low birth weight: under "
-                      "2500 g)\"}",
+        buf_printf(b,
+                   "%s{\"code\":\"low_birth_weight\",\"label\":\"低出生体重儿（<2500克）(low birth weight: under "
+                   "2500 g)\"}",
                    preterm ? "," : "");
     buf_putc(b, ']');
     api_kv_date(b, "enrolled_on", c->birth_date, preterm || lbw, true);
@@ -1788,11 +1840,8 @@ void child_health_json(http_req_t *req, buf_t *b, const store_child_t *c)
             vision_value(b, "vision_left", k->vision_left);
             vision_value(b, "vision_right", k->vision_right);
             break;
-        case CH_ALERT_CARIES:
-            api_kv_int(b, "caries", k->caries, true);
-            break;
-        default:
-            break;
+        case CH_ALERT_CARIES: api_kv_int(b, "caries", k->caries, true); break;
+        default: break;
         }
         buf_putc(b, '}');
     }

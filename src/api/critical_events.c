@@ -73,11 +73,13 @@ static int64_t report_within_ms(http_req_t *req, const char *kind)
     json_decref(root);
     if (out < 0)
         fy_fail(&req->err, 503, "rules_file",
-                "无法读取危重事件报告时限 %s（%s） (cannot read the reporting deadlines for %s)", path, kind, kind);
+                "无法读取危重事件报告时限 %s（%s） (cannot read the reporting "
+                "deadlines for %s)",
+                path, kind, kind);
     return out;
 }
 
-/* ---- rendering --------------------------------------------------------------- */
+/* ---- rendering ----------------------------------------------------------- */
 
 struct subject {
     store_woman_t w;
@@ -205,7 +207,7 @@ static int reply_event(http_req_t *req, http_resp_t *resp, int status, int64_t i
     return 0;
 }
 
-/* ---- POST /critical-events ---------------------------------------------------------- */
+/* ---- POST /critical-events ----------------------------------------------- */
 
 struct report_ctx {
     http_req_t *req;
@@ -241,7 +243,8 @@ static int close_pregnancy(http_req_t *req, store_tx_t *tx, store_pregnancy_t *p
                      arena_printf(req->arena, "maternal_death: critical event %lld", (long long)event_id), e);
 }
 
-/* The district's MCH institute hears of the report (outbox, to the institution). */
+/* The district's MCH institute hears of the report (outbox, to the
+ * institution). */
 static int notify_district(http_req_t *req, store_tx_t *tx, const store_critical_event_t *ev, fy_err_t *e)
 {
     const refdata_t *ref = api_app(req)->ref;
@@ -284,7 +287,8 @@ static int report_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
         int rc = store_child_get(tx, ev->child_id, &ch, e);
         if (rc)
             return rc < 0 ? -1
-                          : fy_fail(e, 404, "not_found", "没有这个儿童档案 (no such child: %lld)", (long long)ev->child_id);
+                          : fy_fail(e, 404, "not_found", "没有这个儿童档案 (no such child: %lld)",
+                                    (long long)ev->child_id);
         ev->woman_id = ch.mother_id;
         ev->pregnancy_id = ch.pregnancy_id;
         ev->district = ch.residence_district;
@@ -294,11 +298,14 @@ static int report_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     }
     int rc = store_woman_get(tx, ev->woman_id, &w, e);
     if (rc)
-        return rc < 0 ? -1 : fy_fail(e, 404, "not_found", "没有这位妇女的档案 (no such woman: %lld)", (long long)ev->woman_id);
+        return rc < 0
+                   ? -1
+                   : fy_fail(e, 404, "not_found", "没有这位妇女的档案 (no such woman: %lld)", (long long)ev->woman_id);
     if (ev->child_id <= 0)
         ev->district = w.residence_district;
     /* the reporting institution serves her (she may have died there) */
-    const ref_institution_t *inst = u->institution_id ? refdata_institution(api_app(req)->ref, u->institution_id) : NULL;
+    const ref_institution_t *inst =
+        u->institution_id ? refdata_institution(api_app(req)->ref, u->institution_id) : NULL;
     if (inst && store_woman_link(tx, ev->woman_id, inst->id, inst->district, e))
         return -1;
     if (api_check_woman(req, tx, ev->woman_id, e))
@@ -328,7 +335,8 @@ static int report_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
             return -1;
         if (n == 0)
             return fy_field(e, "woman_id", "no_pregnancy",
-                            "该妇女没有孕产期档案，无法登记死胎死产 (she has no pregnancy record for a stillbirth)"),
+                            "该妇女没有孕产期档案，无法登记死胎死产 (she has no "
+                            "pregnancy record for a stillbirth)"),
                    -1;
         ev->pregnancy_id = rows[0].id;
     } else if (ev->child_id <= 0) {
@@ -340,7 +348,8 @@ static int report_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
             if (c->kind == CE_MATERNAL_DEATH) {
                 if (fy_date_of_instant(ev->occurred_at) < p.lmp)
                     return fy_field(e, "occurred_at", "before_lmp",
-                                    "死亡时间早于本次妊娠末次月经 (occurred_at is before the LMP of her open pregnancy)"),
+                                    "死亡时间早于本次妊娠末次月经 (occurred_at is before "
+                                    "the LMP of her open pregnancy)"),
                            -1;
                 close = true;
                 ev->closed_pregnancy = true;
@@ -361,8 +370,8 @@ static int report_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
                      arena_printf(req->arena, "%s%s", ev->kind, ev->late ? " (late)" : ""), e);
 }
 
-static const char *const report_fields[] = {"kind",  "woman_id", "child_id", "occurred_at", "reported_at",
-                                            "cause", "place",    NULL};
+static const char *const report_fields[] = {"kind",        "woman_id", "child_id", "occurred_at",
+                                            "reported_at", "cause",    "place",    NULL};
 
 static int h_report(http_req_t *req, http_resp_t *resp)
 {
@@ -381,31 +390,36 @@ static int h_report(http_req_t *req, http_resp_t *resp)
     if (kind >= 0) {
         c.kind = (ce_kind_t)kind;
         if (ce_kind_is_child(c.kind) && ce_kind_allows_woman(c.kind)) {
-            /* perinatal: the child when it has a record, else (a stillbirth) the mother */
+            /* perinatal: the child when it has a record, else (a stillbirth) the
+             * mother */
             if (has_w && has_c)
                 fy_field(e, "child_id", "duplicate",
-                         "填写 child_id 或 woman_id 之一 (name the child, or for a stillbirth the mother, not both)");
+                         "填写 child_id 或 woman_id 之一 (name the child, or for a "
+                         "stillbirth the mother, not both)");
             else if (has_c)
                 body_id(body, "child_id", &ev->child_id, e);
             else if (has_w)
                 body_id(body, "woman_id", &ev->woman_id, e);
             else
                 fy_field(e, "child_id", "required",
-                         "围产儿死亡须填写 child_id（活产儿）或 woman_id（死胎死产） (perinatal_death names child_id, or "
+                         "围产儿死亡须填写 child_id（活产儿）或 woman_id（死胎死产） "
+                         "(perinatal_death names child_id, or "
                          "woman_id for a stillbirth)");
         } else if (ce_kind_is_child(c.kind)) {
             if (need(body, "child_id", "儿童档案", e))
                 body_id(body, "child_id", &ev->child_id, e);
             if (has_w)
                 fy_field(e, "woman_id", "not_allowed",
-                         "5岁以下儿童死亡填写 child_id，母亲由儿童档案确定 (under5_death names child_id; the mother "
+                         "5岁以下儿童死亡填写 child_id，母亲由儿童档案确定 "
+                         "(under5_death names child_id; the mother "
                          "follows from the child)");
         } else {
             if (need(body, "woman_id", "妇女档案", e))
                 body_id(body, "woman_id", &ev->woman_id, e);
             if (has_c)
                 fy_field(e, "child_id", "not_allowed",
-                         "危重孕产妇和孕产妇死亡填写 woman_id (critical_maternal and maternal_death name woman_id)");
+                         "危重孕产妇和孕产妇死亡填写 woman_id (critical_maternal and "
+                         "maternal_death name woman_id)");
         }
     }
     int64_t now = fy_now_ms();
@@ -445,7 +459,7 @@ static int h_report(http_req_t *req, http_resp_t *resp)
     return reply_event(req, resp, 201, ev->id);
 }
 
-/* ---- review ------------------------------------------------------------------------- */
+/* ---- review -------------------------------------------------------------- */
 
 struct review_ctx {
     http_req_t *req;
@@ -467,7 +481,8 @@ static int review_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     if (cur.reviewed)
         return fy_fail(e, 409, "already_reviewed", "该事件已评审 (the event has been reviewed already)");
     if (c->ev.reviewed_at < cur.occurred_at)
-        return fy_field(e, "reviewed_at", "before_occurred", "评审时间早于事件发生时间 (reviewed_at is before the event)"),
+        return fy_field(e, "reviewed_at", "before_occurred",
+                        "评审时间早于事件发生时间 (reviewed_at is before the event)"),
                -1;
     c->ev.id = c->id;
     if (store_critical_event_review(tx, &c->ev, e))
@@ -479,8 +494,10 @@ static int review_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
 static const char *string_array(http_req_t *req, json_t *v, const char *field, size_t maxn, fy_err_t *e)
 {
     if (!json_is_array(v) || json_array_size(v) > maxn) {
-        fy_field(e, field, "type", "%s 应为不超过 %zu 项的文本数组 (%s must be an array of at most %zu strings)", field,
-                 maxn, field, maxn);
+        fy_field(e, field, "type",
+                 "%s 应为不超过 %zu 项的文本数组 (%s must be an array of at most "
+                 "%zu strings)",
+                 field, maxn, field, maxn);
         return NULL;
     }
     size_t i;
@@ -536,7 +553,9 @@ static int h_review(http_req_t *req, http_resp_t *resp)
         } else if (json_is_array(v) && json_array_size(v) > 0) {
             c.ev.review_panel = string_array(req, v, "panel", 30, e);
         } else {
-            fy_field(e, "panel", "type", "评审专家组应为文本或姓名数组 (panel must be a text or an array of names)");
+            fy_field(e, "panel", "type",
+                     "评审专家组应为文本或姓名数组 (panel must be a text or an array "
+                     "of names)");
         }
     }
     if (need(body, "conclusion", "评审结论", e))
@@ -556,7 +575,7 @@ static int h_review(http_req_t *req, http_resp_t *resp)
     return reply_event(req, resp, 200, c.id);
 }
 
-/* ---- reads and lists -------------------------------------------------------------------- */
+/* ---- reads and lists ----------------------------------------------------- */
 
 static int h_get(http_req_t *req, http_resp_t *resp)
 {
@@ -609,7 +628,8 @@ static int list_events(http_req_t *req, http_resp_t *resp, bool reviews)
             k++;
         if (!ce_kind_names[k])
             fy_field(&req->err, "kind", "enum",
-                     "kind 应为 critical_maternal, maternal_death, perinatal_death, under5_death 之一 (invalid kind)");
+                     "kind 应为 critical_maternal, maternal_death, perinatal_death, "
+                     "under5_death 之一 (invalid kind)");
         else
             c.q.kind = ce_kind_names[k];
     }

@@ -98,12 +98,25 @@ static bool body_at(json_t *body, const char *key, int64_t now, int64_t *out, fy
     return true;
 }
 
-/* ---- the network as JSON (the data file and the PUT body) ------------------ */
+/* ---- the network as JSON (the data file and the PUT body) ---------------- */
 
-static const char *const net_known[] = {"label",   "version", "effective",    "sample",
-                                        "note",    "source",  "routing_rule", "routing_rule_zh",
-                                        "routing_order", "routing_order_note", "maternal", "newborn",
-                                        "created_at",    "created_by", "current", "versions", NULL};
+static const char *const net_known[] = {"label",
+                                        "version",
+                                        "effective",
+                                        "sample",
+                                        "note",
+                                        "source",
+                                        "routing_rule",
+                                        "routing_rule_zh",
+                                        "routing_order",
+                                        "routing_order_note",
+                                        "maternal",
+                                        "newborn",
+                                        "created_at",
+                                        "created_by",
+                                        "current",
+                                        "versions",
+                                        NULL};
 static const char *const center_known[] = {"center", "name", "districts", "district_names", NULL};
 
 /* Reads the shape of a network; the pairing rules are checked by
@@ -111,8 +124,8 @@ static const char *const center_known[] = {"center", "name", "districts", "distr
  * the server numbers versions, so "version" and the other read-only
  * members of GET are ignored. `prev` supplies the routing rule when a PUT
  * leaves it out. */
-static void parse_network(arena_t *a, json_t *root, bool from_file, const rescue_network_t *prev,
-                          rescue_network_t *n, fy_err_t *e)
+static void parse_network(arena_t *a, json_t *root, bool from_file, const rescue_network_t *prev, rescue_network_t *n,
+                          fy_err_t *e)
 {
     memset(n, 0, sizeof *n);
     jv_no_unknown(root, net_known, e);
@@ -131,8 +144,11 @@ static void parse_network(arena_t *a, json_t *root, bool from_file, const rescue
     if (order && !json_is_null(order)) {
         if (!json_is_array(order) || json_array_size(order) > RESCUE_NBASES) {
             fy_field(e, "routing_order", "type",
-                     "路由依据应为数组，取值 patient_residence_district、referring_institution_district (routing_order "
-                     "must be an array of patient_residence_district, referring_institution_district)");
+                     "路由依据应为数组，取值 "
+                     "patient_residence_district、referring_institution_district "
+                     "(routing_order "
+                     "must be an array of patient_residence_district, "
+                     "referring_institution_district)");
         } else {
             size_t i;
             json_t *v;
@@ -140,7 +156,8 @@ static void parse_network(arena_t *a, json_t *root, bool from_file, const rescue
                 rescue_basis_t b;
                 if (rescue_basis_parse(json_string_value(v), &b)) {
                     fy_field(e, arena_printf(a, "routing_order[%zu]", i), "enum",
-                             "路由依据应为 patient_residence_district 或 referring_institution_district (must be "
+                             "路由依据应为 patient_residence_district 或 "
+                             "referring_institution_district (must be "
                              "patient_residence_district or referring_institution_district)");
                     continue;
                 }
@@ -177,7 +194,9 @@ static void parse_network(arena_t *a, json_t *root, bool from_file, const rescue
         json_array_foreach(list, i, c) {
             const char *f = arena_printf(a, "%s[%zu]", kn, i);
             if (!json_is_object(c)) {
-                fy_field(e, f, "type", "应为对象 {center, districts} (must be an object {center, districts})");
+                fy_field(e, f, "type",
+                         "应为对象 {center, districts} (must be an object {center, "
+                         "districts})");
                 continue;
             }
             rescue_center_t *rc = &n->centers[k][n->ncenters[k]++];
@@ -200,7 +219,9 @@ static void parse_network(arena_t *a, json_t *root, bool from_file, const rescue
             json_t *ds = json_object_get(c, "districts");
             const char *df = arena_printf(a, "%s.districts", f);
             if (!ds || !json_is_array(ds) || json_array_size(ds) > 32) {
-                fy_field(e, df, "type", "对口区应为区代码数组 (districts must be an array of district codes)");
+                fy_field(e, df, "type",
+                         "对口区应为区代码数组 (districts must be an array of district "
+                         "codes)");
                 continue;
             }
             rc->districts = arena_alloc(a, sizeof *rc->districts * (json_array_size(ds) + 1));
@@ -279,7 +300,7 @@ static void network_json(const app_t *app, buf_t *b, const store_rescue_network_
     buf_putc(b, '}');
 }
 
-/* ---- version 1: the shipped sample ------------------------------------------ */
+/* ---- version 1: the shipped sample --------------------------------------- */
 
 static atomic_int network_seeded;
 
@@ -320,8 +341,9 @@ static int network_ensure(http_req_t *req)
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     if (!root)
         return fy_fail(&req->err, 503, "rescue_network_file",
-                       "无法读取抢救网络配对样例 %s：%s (cannot read the sample rescue network %s: %s)", path, je.text,
-                       path, je.text);
+                       "无法读取抢救网络配对样例 %s：%s (cannot read the sample "
+                       "rescue network %s: %s)",
+                       path, je.text, path, je.text);
     arena_defer(req->arena, (void (*)(void *))json_decref, root);
     fy_err_t fe = {0};
     parse_network(req->arena, root, true, NULL, &c.net, &fe);
@@ -329,7 +351,8 @@ static int network_ensure(http_req_t *req)
         rescue_network_check(&c.net, app->ref, &fe);
     if (fy_has_error(&fe))
         return fy_fail(&req->err, 503, "rescue_network_file",
-                       "抢救网络配对样例无效：%s %s (the sample rescue network is invalid: %s %s)",
+                       "抢救网络配对样例无效：%s %s (the sample rescue network is "
+                       "invalid: %s %s)",
                        fe.n ? fe.fields[0].field : "", fe.n ? fe.fields[0].message : fe.detail,
                        fe.n ? fe.fields[0].field : "", fe.n ? fe.fields[0].message : fe.detail);
     if (store_write(app->store, req->arena, seed_unit, &c, &req->err))
@@ -338,7 +361,7 @@ static int network_ensure(http_req_t *req)
     return 0;
 }
 
-/* ---- GET / PUT /rescue-network ------------------------------------------------- */
+/* ---- GET / PUT /rescue-network ------------------------------------------- */
 
 struct net_ctx {
     int64_t want; /* 0: the current one */
@@ -418,7 +441,8 @@ static int put_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
         const char *want = arena_printf(req->arena, "\"%lld\"", (long long)(rc == 0 ? cur.version : 0));
         if (strcmp(c->if_match, want) != 0 && strcmp(c->if_match, "*") != 0)
             return fy_fail(e, 412, "stale_etag",
-                           "If-Match 与当前生效版本不符，已有人发布了新版本 (If-Match does not match the version in "
+                           "If-Match 与当前生效版本不符，已有人发布了新版本 "
+                           "(If-Match does not match the version in "
                            "force: someone published meanwhile)");
     }
     parse_network(req->arena, c->body, false, rc == 0 ? &cur.net : NULL, &c->v.net, e);
@@ -428,15 +452,18 @@ static int put_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
         return -1;
     c->v.created_by = api_user(req)->id;
     c->v.created_at = fy_now_ms();
-    if (!c->v.net.label)
-        c->v.net.label = "";
+    if (!c->v.net.label) {
+        int64_t count; /* versions are never removed: the next number is count + 1 */
+        if (store_rescue_network_count(tx, &count, e))
+            return -1;
+        c->v.net.label = arena_printf(req->arena, "v%lld", (long long)count + 1);
+    }
     if (store_rescue_network_insert(tx, &c->v, e))
         return -1;
     char eff[11];
     fy_date_format(c->v.net.effective, eff);
     return api_audit(tx, req, "publish", "rescue_network", id_text(req->arena, c->v.version),
-                     arena_printf(req->arena, "effective %s%s%s", eff, *c->v.net.label ? " " : "", c->v.net.label),
-                     e);
+                     arena_printf(req->arena, "%s, effective %s", c->v.net.label, eff), e);
 }
 
 static int h_network_put(http_req_t *req, http_resp_t *resp)
@@ -452,17 +479,21 @@ static int h_network_put(http_req_t *req, http_resp_t *resp)
     return reply_network(req, resp, 200, c.v.version);
 }
 
-/* The newborn transfer indications checklist (data/newborn-transfer-indications.json). */
+/* The newborn transfer indications checklist
+ * (data/newborn-transfer-indications.json). */
 static json_t *load_indications(http_req_t *req)
 {
     const app_t *app = api_app(req);
-    char *path = arena_printf(req->arena, "%s/newborn-transfer-indications.json", app->data_dir ? app->data_dir : "data");
+    char *path =
+        arena_printf(req->arena, "%s/newborn-transfer-indications.json", app->data_dir ? app->data_dir : "data");
     json_error_t je;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     if (!root || !json_is_array(json_object_get(root, "indications"))) {
         json_decref(root);
         fy_fail(&req->err, 503, "indications_file",
-                "无法读取危重新生儿转运指征 %s (cannot read the newborn transfer indications)", path);
+                "无法读取危重新生儿转运指征 %s (cannot read the newborn transfer "
+                "indications)",
+                path);
         return NULL;
     }
     arena_defer(req->arena, (void (*)(void *))json_decref, root);
@@ -479,7 +510,7 @@ static int h_indications(http_req_t *req, http_resp_t *resp)
     return 0;
 }
 
-/* ---- referrals: rendering ------------------------------------------------------- */
+/* ---- referrals: rendering ------------------------------------------------ */
 
 struct patient {
     store_woman_t w;
@@ -542,8 +573,7 @@ static void referral_json(http_req_t *req, buf_t *b, const store_referral_t *r, 
     api_kv_instant(b, "in_transit_at", r->in_transit_at, true);
     api_kv_instant(b, "arrived_at", r->arrived_at, true);
     api_kv_instant(b, "closed_at", r->closed_at, true);
-    kv_num(b, "minutes_to_accept",
-           r->accepted_at ? rescue_minutes(r->center_requested_at, r->accepted_at) : NAN);
+    kv_num(b, "minutes_to_accept", r->accepted_at ? rescue_minutes(r->center_requested_at, r->accepted_at) : NAN);
     kv_num(b, "minutes_to_arrive", r->arrived_at ? rescue_minutes(r->center_requested_at, r->arrived_at) : NAN);
     rescue_state_t nx[RS_NSTATES];
     size_t nn = rescue_next_states(st, nx);
@@ -609,6 +639,8 @@ static int check_visible(http_req_t *req, const store_referral_t *r, fy_err_t *e
 struct ref_read_ctx {
     http_req_t *req;
     int64_t id;
+    bool just_acted; /* the reply to the user's own transition (a redirect moves
+                        it out of sight) */
     store_referral_t r;
     struct patient pt;
     store_referral_event_t *ev;
@@ -620,17 +652,18 @@ static int ref_read_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     struct ref_read_ctx *c = vctx;
     int rc = store_referral_get(tx, c->id, &c->r, e);
     if (rc)
-        return rc < 0 ? -1 : fy_fail(e, 404, "not_found", "没有这个转诊记录 (no such referral: %lld)", (long long)c->id);
-    if (check_visible(c->req, &c->r, e))
+        return rc < 0 ? -1
+                      : fy_fail(e, 404, "not_found", "没有这个转诊记录 (no such referral: %lld)", (long long)c->id);
+    if (!c->just_acted && check_visible(c->req, &c->r, e))
         return -1;
     if (load_patient(tx, &c->r, &c->pt, e))
         return -1;
     return store_referral_events_of(tx, c->id, &c->ev, &c->nev, e);
 }
 
-static int reply_referral(http_req_t *req, http_resp_t *resp, int status, int64_t id)
+static int reply_referral(http_req_t *req, http_resp_t *resp, int status, int64_t id, bool just_acted)
 {
-    struct ref_read_ctx c = {.req = req, .id = id};
+    struct ref_read_ctx c = {.req = req, .id = id, .just_acted = just_acted};
     if (store_read(api_app(req)->store, req->arena, ref_read_unit, &c, &req->err))
         return -1;
     buf_t b = {0};
@@ -642,7 +675,7 @@ static int reply_referral(http_req_t *req, http_resp_t *resp, int status, int64_
     return 0;
 }
 
-/* ---- POST /referrals ------------------------------------------------------------- */
+/* ---- POST /referrals ----------------------------------------------------- */
 
 struct create_ctx {
     http_req_t *req;
@@ -659,7 +692,6 @@ static int create_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     http_req_t *req = c->req;
     const app_t *app = api_app(req);
     store_referral_t *r = &c->r;
-    const char *patient_district;
     if (c->kind == RESCUE_MATERNAL) {
         store_pregnancy_t p;
         int rc = store_pregnancy_get(tx, r->pregnancy_id, &p, e);
@@ -682,7 +714,6 @@ static int create_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
         if (rc == 1 || strcmp(ch.outcome, "live") != 0)
             return fy_fail(e, 404, "not_found", "没有这个儿童档案 (no such child: %lld)", (long long)r->child_id);
         r->woman_id = ch.mother_id;
-        patient_district = ch.residence_district;
         if (c->has_at && c->at < ch.born_at)
             return fy_field(e, "at", "before_birth", "申请时间早于出生时间 (at is before the birth)"), -1;
         r->patient_district = ch.residence_district;
@@ -693,7 +724,7 @@ static int create_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
         return rc < 0 ? -1 : fy_fail(e, 404, "not_found", "没有这位妇女的档案 (no such woman)");
     if (c->kind == RESCUE_MATERNAL)
         r->patient_district = w.residence_district;
-    patient_district = r->patient_district;
+    const char *patient_district = r->patient_district;
 
     store_rescue_network_t net;
     rc = store_rescue_network_current(tx, fy_today(), &net, e);
@@ -704,7 +735,8 @@ static int create_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     const char *center = rescue_route(&net.net, c->kind, patient_district, c->from->district, &basis, &district);
     if (!center)
         return fy_fail(e, 409, "no_center",
-                       "现行抢救网络中没有与该区配对的中心 (the network in force pairs no centre with the district)");
+                       "现行抢救网络中没有与该区配对的中心 (the network in force "
+                       "pairs no centre with the district)");
     const ref_institution_t *ci = refdata_institution(app->ref, center);
     /* the referring institution and the centre both serve her from now on */
     if (store_woman_link(tx, r->woman_id, c->from->id, c->from->district, e))
@@ -736,10 +768,9 @@ static int create_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
                                  .recorded_at = now};
     if (store_referral_event_insert(tx, &ev, e))
         return -1;
-    return api_audit(tx, req, "create", "referral", id_text(req->arena, r->id),
-                     arena_printf(req->arena, "%s %s → %s (network v%lld)", r->kind, r->type, center,
-                                  (long long)net.version),
-                     e);
+    return api_audit(
+        tx, req, "create", "referral", id_text(req->arena, r->id),
+        arena_printf(req->arena, "%s %s → %s (network v%lld)", r->kind, r->type, center, (long long)net.version), e);
 }
 
 /* Newborn indications: codes of the checklist, at least one. */
@@ -747,13 +778,15 @@ static const char *newborn_indications(http_req_t *req, json_t *arr, fy_err_t *e
 {
     if (!arr || json_is_null(arr)) {
         fy_field(e, "indications", "required",
-                 "新生儿转诊须勾选危重新生儿转运指征，见 GET /api/v1/rescue-network/indications (a newborn referral "
+                 "新生儿转诊须勾选危重新生儿转运指征，见 GET "
+                 "/api/v1/rescue-network/indications (a newborn referral "
                  "needs at least one transfer indication)");
         return NULL;
     }
     if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > 32) {
         fy_field(e, "indications", "type",
-                 "转运指征应为1–32个指征代码的数组 (indications must be an array of 1 to 32 indication codes)");
+                 "转运指征应为1–32个指征代码的数组 (indications must be an array "
+                 "of 1 to 32 indication codes)");
         return NULL;
     }
     json_t *root = load_indications(req);
@@ -779,7 +812,8 @@ static const char *newborn_indications(http_req_t *req, json_t *arr, fy_err_t *e
         if (!found) {
             bool printable = code && jv_utf8_len(code) >= 0 && strlen(code) < 60;
             fy_field(e, f, "unknown_indication",
-                     "未知的危重新生儿转运指征代码 %s，见 GET /api/v1/rescue-network/indications (unknown newborn "
+                     "未知的危重新生儿转运指征代码 %s，见 GET "
+                     "/api/v1/rescue-network/indications (unknown newborn "
                      "transfer indication %s)",
                      printable ? code : "?", printable ? code : "?");
             ok = false;
@@ -805,9 +839,9 @@ static const char *newborn_indications(http_req_t *req, json_t *arr, fy_err_t *e
     return out;
 }
 
-static const char *const create_fields[] = {"kind",    "type",        "pregnancy_id", "child_id",     "from_institution_id",
-                                            "reason",  "urgency",     "indications",  "at",           "requested_at",
-                                            "note",    NULL};
+static const char *const create_fields[] = {"kind",   "type",    "pregnancy_id", "child_id", "from_institution_id",
+                                            "reason", "urgency", "indications",  "at",       "requested_at",
+                                            "note",   NULL};
 
 static int h_create(http_req_t *req, http_resp_t *resp)
 {
@@ -838,7 +872,8 @@ static int h_create(http_req_t *req, http_resp_t *resp)
             body_id(body, "pregnancy_id", &r->pregnancy_id, e);
         if (has_child)
             fy_field(e, "child_id", "not_allowed",
-                     "孕产妇转诊不填写儿童档案，新生儿转诊请用 kind=newborn (child_id is for newborn referrals)");
+                     "孕产妇转诊不填写儿童档案，新生儿转诊请用 kind=newborn "
+                     "(child_id is for newborn referrals)");
         json_t *ind = json_object_get(body, "indications");
         r->indications = ind && !json_is_null(ind) ? preg_declared_codes(req, ind, "indications", e) : "[]";
     } else if (kind == RESCUE_NEWBORN) {
@@ -846,7 +881,8 @@ static int h_create(http_req_t *req, http_resp_t *resp)
             body_id(body, "child_id", &r->child_id, e);
         if (has_preg)
             fy_field(e, "pregnancy_id", "not_allowed",
-                     "新生儿转诊填写 child_id，不填写孕产期档案 (a newborn referral names child_id, not pregnancy_id)");
+                     "新生儿转诊填写 child_id，不填写孕产期档案 (a newborn referral "
+                     "names child_id, not pregnancy_id)");
         r->indications = newborn_indications(req, json_object_get(body, "indications"), e);
     }
     int64_t now = fy_now_ms();
@@ -865,9 +901,12 @@ static int h_create(http_req_t *req, http_resp_t *resp)
         return -1;
     }
     if (!u->institution_id || strcmp(u->institution_id, c.from->id) != 0) {
-        fy_fail(e, 403, "other_institution", "只能以本机构名义发起转诊 (you can refer only from your own institution)");
+        fy_fail(e, 403, "other_institution",
+                "只能以本机构名义发起转诊 (you can refer only from your own "
+                "institution)");
         fy_field(e, "from_institution_id", "other_institution",
-                 "转出机构须为本人所在机构 (from_institution_id must be your own institution)");
+                 "转出机构须为本人所在机构 (from_institution_id must be your own "
+                 "institution)");
         return -1;
     }
     c.kind = (rescue_kind_t)kind;
@@ -876,10 +915,10 @@ static int h_create(http_req_t *req, http_resp_t *resp)
     r->urgency = urgencies[urgency];
     if (store_write(app->store, req->arena, create_unit, &c, e))
         return -1;
-    return reply_referral(req, resp, 201, r->id);
+    return reply_referral(req, resp, 201, r->id, true);
 }
 
-/* ---- transitions ----------------------------------------------------------------- */
+/* ---- transitions --------------------------------------------------------- */
 
 struct trans_ctx {
     http_req_t *req;
@@ -900,7 +939,8 @@ static int trans_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     store_referral_t r;
     int rc = store_referral_get(tx, c->id, &r, e);
     if (rc)
-        return rc < 0 ? -1 : fy_fail(e, 404, "not_found", "没有这个转诊记录 (no such referral: %lld)", (long long)c->id);
+        return rc < 0 ? -1
+                      : fy_fail(e, 404, "not_found", "没有这个转诊记录 (no such referral: %lld)", (long long)c->id);
     if (check_visible(req, &r, e))
         return -1;
     rescue_state_t from;
@@ -909,11 +949,12 @@ static int trans_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     rescue_actor_t actor = rescue_actor_of(u->role, u->institution_id, r.center_id, r.from_institution_id);
     if (!rescue_actor_may(actor, c->to)) {
         fy_fail(e, 403, "not_your_step",
-                actor == RESCUE_ACTOR_REFERRER
-                    ? "转出机构只能登记“转运中”，其余步骤由接收中心登记 (the referring institution records only "
-                      "in_transit; the centre records the other steps)"
-                    : "只有该转诊当前所在抢救中心的人员可以登记此步骤 (only the staff of the centre the referral "
-                      "waits at may record this step)");
+                actor == RESCUE_ACTOR_REFERRER ? "转出机构只能登记“转运中”，其余步骤由接收中心登记 (the "
+                                                 "referring institution records only "
+                                                 "in_transit; the centre records the other steps)"
+                                               : "只有该转诊当前所在抢救中心的人员可以登记此步骤 (only the "
+                                                 "staff of the centre the referral "
+                                                 "waits at may record this step)");
         fy_field(e, "to", "not_your_step", "您不能登记此步骤 (you may not record this transition)");
         return -1;
     }
@@ -973,7 +1014,7 @@ static int trans_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
             return fy_field(e, "center", "same_center", "不能改派给本中心 (redirect to another centre)"), -1;
         ev.to_center_id = to->id;
         ev.note = c->note && strcmp(c->note, c->reason) != 0 ? arena_printf(req->arena, "%s；%s", c->reason, c->note)
-                                                              : c->reason;
+                                                             : c->reason;
         r.center_id = to->id;
         r.center_requested_at = at;
         r.redirects++;
@@ -1051,7 +1092,8 @@ static int h_transition(http_req_t *req, http_resp_t *resp)
         if (c.to == RS_CLOSED) {
             if (!json_object_get(body, "outcome"))
                 fy_field(e, "outcome", "required",
-                         "结案须填写结局：recovered（好转）、transferred（再转诊）、died（死亡） (closing needs an "
+                         "结案须填写结局：recovered（好转）、transferred（再转诊）、die"
+                         "d（死亡） (closing needs an "
                          "outcome: recovered, transferred or died)");
         } else if (json_object_get(body, "outcome")) {
             fy_field(e, "outcome", "not_allowed", "只有结案时填写结局 (outcome is only for closing)");
@@ -1064,17 +1106,17 @@ static int h_transition(http_req_t *req, http_resp_t *resp)
         return -1;
     if (store_write(api_app(req)->store, req->arena, trans_unit, &c, e))
         return -1;
-    return reply_referral(req, resp, 200, c.id);
+    return reply_referral(req, resp, 200, c.id, true);
 }
 
-/* ---- reads and lists ----------------------------------------------------------------- */
+/* ---- reads and lists ----------------------------------------------------- */
 
 static int h_get(http_req_t *req, http_resp_t *resp)
 {
     int64_t id;
     if (api_id_param(req, 0, &id))
         return -1;
-    if (reply_referral(req, resp, 200, id))
+    if (reply_referral(req, resp, 200, id, false))
         return -1;
     if (api_audit_read(req, "read", "referral", req->params[0], NULL)) {
         buf_free(&resp->body);
@@ -1143,8 +1185,7 @@ static int list_referrals(http_req_t *req, http_resp_t *resp, bool worklist)
         return -1;
     c.q.scope = &u->scope;
     c.q.role = u->role;
-    const char *state =
-        query_enum(req, "state", list_states, "requested, accepted, in_transit, arrived, closed, open");
+    const char *state = query_enum(req, "state", list_states, "requested, accepted, in_transit, arrived, closed, open");
     if (state && strcmp(state, "open") == 0)
         c.q.open_only = true;
     else
@@ -1199,7 +1240,7 @@ static int list_referrals(http_req_t *req, http_resp_t *resp, bool worklist)
 static int h_list(http_req_t *req, http_resp_t *resp) { return list_referrals(req, resp, false); }
 static int h_worklist(http_req_t *req, http_resp_t *resp) { return list_referrals(req, resp, true); }
 
-/* ---- response-time metrics ----------------------------------------------------------- */
+/* ---- response-time metrics ----------------------------------------------- */
 
 struct metrics_ctx {
     int64_t from_ms, to_ms;
@@ -1271,7 +1312,8 @@ static int h_metrics(http_req_t *req, http_resp_t *resp)
     if (store_read(app->store, req->arena, metrics_unit, &c, &req->err))
         return -1;
 
-    /* the centres: the one asked for, else the network's in force and any with referrals */
+    /* the centres: the one asked for, else the network's in force and any with
+     * referrals */
     int cap = 64, nc = 0;
     const char **centers = arena_alloc(req->arena, sizeof *centers * (size_t)cap);
     if (c.center) {
@@ -1298,13 +1340,18 @@ static int h_metrics(http_req_t *req, http_resp_t *resp)
     api_kv_str(&b, "type", c.type, true);
     buf_puts(&b, ",\"unit\":\"minutes\"");
     api_kv_str(&b, "percentile_method",
-               "线性插值（Hyndman-Fan 第7型，同 Excel PERCENTILE.INC 与 numpy 默认）：升序排列 x[0..n-1]，"
-               "h=(n−1)·p，取 x[⌊h⌋]+(h−⌊h⌋)·(x[⌊h⌋+1]−x[⌊h⌋])；中位数 p=0.5，第90百分位 p=0.9 (linear "
-               "interpolation between closest ranks, Hyndman-Fan type 7: sort ascending, h=(n-1)p, "
-               "q=x[floor h]+(h-floor h)(x[floor h+1]-x[floor h]); median p=0.5, p90 p=0.9)",
+               "线性插值（Hyndman-Fan 第7型，同 Excel PERCENTILE.INC 与 numpy "
+               "默认）：升序排列 x[0..n-1]，"
+               "h=(n−1)·p，取 x[⌊h⌋]+(h−⌊h⌋)·(x[⌊h⌋+1]−x[⌊h⌋])；中位数 "
+               "p=0.5，第90百分位 p=0.9 (linear "
+               "interpolation between closest ranks, Hyndman-Fan type 7: sort "
+               "ascending, h=(n-1)p, "
+               "q=x[floor h]+(h-floor h)(x[floor h+1]-x[floor h]); median p=0.5, "
+               "p90 p=0.9)",
                true);
     api_kv_str(&b, "interval_start",
-               "“申请”指请求到达该中心的时间：首次申请，或改派到该中心的时间 (requested = when the request reached "
+               "“申请”指请求到达该中心的时间：首次申请，或改派到该中心的时间 "
+               "(requested = when the request reached "
                "the centre: the request, or the redirect that sent it there)",
                true);
     buf_puts(&b, ",\"items\":[");

@@ -55,8 +55,9 @@ static void screening_json(http_req_t *req, buf_t *b, const screening_rules_t *r
     buf_printf(b, ",\"early_sample\":%s", early ? "true" : "false");
     if (early && k)
         api_kv_str(b, "early_sample_note",
-                   arena_printf(req->arena, "采样早于出生后%d小时，需重新采样 (sampled earlier than %d h after birth: "
-                                            "repeat the sample) — %s",
+                   arena_printf(req->arena,
+                                "采样早于出生后%d小时，需重新采样 (sampled earlier than %d h after birth: "
+                                "repeat the sample) — %s",
                                 k->earliest_hours, k->earliest_hours, k->timing_source ? k->timing_source : ""),
                    true);
     if (s->has_diagnosis) {
@@ -178,9 +179,9 @@ static int h_create(http_req_t *req, http_resp_t *resp)
     buf_t b = {0};
     screening_json(req, &b, rules, &c.child, &c.s);
     api_reply(resp, 201, &b);
-    http_add_header(resp, "Location",
-                    arena_printf(req->arena, "/api/v1/children/%lld/screenings/%lld", (long long)c.child_id,
-                                 (long long)c.s.id));
+    http_add_header(
+        resp, "Location",
+        arena_printf(req->arena, "/api/v1/children/%lld/screenings/%lld", (long long)c.child_id, (long long)c.s.id));
     return 0;
 }
 
@@ -285,10 +286,10 @@ static int dx_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     if (store_screening_diagnose(tx, &c->s, e))
         return -1;
     c->s.recall = "closed";
-    return api_audit(tx, c->req, "screening_diagnosis", "child", birth_id(c->req, c->child_id),
-                     arena_printf(c->req->arena, "screening #%lld confirmed=%s", (long long)c->sid,
-                                  c->confirmed ? "true" : "false"),
-                     e);
+    return api_audit(
+        tx, c->req, "screening_diagnosis", "child", birth_id(c->req, c->child_id),
+        arena_printf(c->req->arena, "screening #%lld confirmed=%s", (long long)c->sid, c->confirmed ? "true" : "false"),
+        e);
 }
 
 static int h_diagnosis(http_req_t *req, http_resp_t *resp)
@@ -464,8 +465,8 @@ static int h_panels(http_req_t *req, http_resp_t *resp)
 const http_route_t api_screening_routes[] = {
     {"POST", "/api/v1/children/{id}/screenings", h_create, SCREENERS, 0},
     {"GET", "/api/v1/children/{id}/screenings", h_list, ROLES_ALL, 0},
-    {"POST", "/api/v1/children/{id}/screenings/{sid}/diagnosis", h_diagnosis,
-     SCREENERS | ROLE_BIT(ROLE_DISTRICT_ADMIN), 0},
+    {"POST", "/api/v1/children/{id}/screenings/{sid}/diagnosis", h_diagnosis, SCREENERS | ROLE_BIT(ROLE_DISTRICT_ADMIN),
+     0},
     {"GET", "/api/v1/worklists/screening-recall", h_recall, WORKERS & ~ROLE_BIT(ROLE_SYS_ADMIN), 0},
     {"GET", "/api/v1/screening/panels", h_panels, 0, HTTP_PUBLIC},
 };

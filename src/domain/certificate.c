@@ -42,10 +42,10 @@ int64_t cert_block_next(int64_t first, int64_t last, int64_t next)
     return next;
 }
 
-const char *const cert_id_types[] = {"resident_id",       "passport", "hk_macao_permit", "taiwan_permit",
-                                     "household_booklet", "foreign_permanent_id", NULL};
-static const char *const id_type_labels[] = {"居民身份证", "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证",
-                                             "户口簿", "外国人永久居留身份证"};
+const char *const cert_id_types[] = {
+    "resident_id", "passport", "hk_macao_permit", "taiwan_permit", "household_booklet", "foreign_permanent_id", NULL};
+static const char *const id_type_labels[] = {
+    "居民身份证", "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "户口簿", "外国人永久居留身份证"};
 
 const char *cert_id_type_label(const char *id_type)
 {
@@ -55,8 +55,8 @@ const char *cert_id_type_label(const char *id_type)
     return NULL;
 }
 
-const char *const cert_steps[CERT_STEPS + 1] = {"household_registration", "medical_insurance",
-                                                "social_security_card", NULL};
+const char *const cert_steps[CERT_STEPS + 1] = {"household_registration", "medical_insurance", "social_security_card",
+                                                NULL};
 const char *const cert_step_labels[CERT_STEPS] = {"户口登记 (household registration)",
                                                   "医保参保登记 (medical insurance enrolment)",
                                                   "社会保障卡申领 (social security card)"};

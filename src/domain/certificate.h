@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CERT_NUMBER_LEN 10          /* "X320101001" */
-#define CERT_SEQ_MAX 999999999LL    /* nine digits */
+#define CERT_NUMBER_LEN 10       /* "X320101001" */
+#define CERT_SEQ_MAX 999999999LL /* nine digits */
 
 /* A capital letter A–Z. */
 bool cert_letter_ok(char c);
@@ -31,10 +31,10 @@ const char *cert_id_type_label(const char *id_type); /* "居民身份证"; NULL 
 
 /* The birth one-stop (出生一件事) steps, in order, and their states. */
 #define CERT_STEPS 3
-extern const char *const cert_steps[CERT_STEPS + 1];        /* household_registration, … */
-extern const char *const cert_step_labels[CERT_STEPS];      /* "户口登记 (household registration)" */
-extern const char *const cert_step_statuses[];              /* pending, sent, done, failed */
-int cert_step_index(const char *step);                      /* -1 when unknown */
+extern const char *const cert_steps[CERT_STEPS + 1];   /* household_registration, … */
+extern const char *const cert_step_labels[CERT_STEPS]; /* "户口登记 (household registration)" */
+extern const char *const cert_step_statuses[];         /* pending, sent, done, failed */
+int cert_step_index(const char *step);                 /* -1 when unknown */
 /* Whether a step may move from one state to another: done is final; a
  * failed step may be retried; the same state again only updates detail. */
 bool cert_step_transition_ok(const char *from, const char *to);

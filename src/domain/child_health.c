@@ -339,8 +339,8 @@ const ch_band_t *ch_band_for(const ch_signs_t *signs, const schedule_t *sched, f
 
 /* ---- overdue ---- */
 
-int ch_overdue_slot(const schedule_slot_t *slots, size_t n, const fy_date_t *checks, size_t n_checks,
-                    fy_date_t today, fy_date_t end)
+int ch_overdue_slot(const schedule_slot_t *slots, size_t n, const fy_date_t *checks, size_t n_checks, fy_date_t today,
+                    fy_date_t end)
 {
     if (today >= end)
         return -1;
@@ -370,7 +370,8 @@ static const struct {
     [CH_ALERT_VISION] = {"vision", "视力异常 (reduced vision)"},
     [CH_ALERT_CARIES] = {"caries", "龋齿 (dental caries)"},
     [CH_ALERT_HEARING] = {"hearing", "听力筛查未通过 (hearing screen not passed)"},
-    [CH_ALERT_DEVELOPMENT] = {"development", "发育偏异可疑，需转诊复筛 (suspected developmental deviation: refer for re-screening)"},
+    [CH_ALERT_DEVELOPMENT] = {"development",
+                              "发育偏异可疑，需转诊复筛 (suspected developmental deviation: refer for re-screening)"},
 };
 
 const char *ch_alert_code(ch_alert_t a) { return a < CH_ALERT_COUNT ? alert_names[a].code : NULL; }

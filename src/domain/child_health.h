@@ -31,14 +31,14 @@
 #include "base/date.h"
 #include "domain/schedule.h"
 
-#define CH_TERM_GA_DAYS 280      /* 40+0 weeks: the reference for corrected age */
-#define CH_PRETERM_GA_DAYS 259   /* preterm: GA at birth < 37+0 weeks */
-#define CH_LBW_GRAMS 2500        /* low birth weight: < 2500 g */
+#define CH_TERM_GA_DAYS 280        /* 40+0 weeks: the reference for corrected age */
+#define CH_PRETERM_GA_DAYS 259     /* preterm: GA at birth < 37+0 weeks */
+#define CH_LBW_GRAMS 2500          /* low birth weight: < 2500 g */
 #define CH_CORRECT_BEFORE_DAYS 731 /* corrected age while chronological age < 731 days */
-#define CH_ANAEMIA_HB_G_L 110.0  /* anaemia: Hb < 110 g/L ... */
-#define CH_ANAEMIA_FROM_MONTHS 6 /* ... from 6 completed months ... */
-#define CH_ANAEMIA_TO_MONTHS 59  /* ... to 59 completed months (before the 5th birthday) */
-#define CH_PROGRAM_END_MONTHS 84 /* the 0–6 programme ends on the 7th birthday */
+#define CH_ANAEMIA_HB_G_L 110.0    /* anaemia: Hb < 110 g/L ... */
+#define CH_ANAEMIA_FROM_MONTHS 6   /* ... from 6 completed months ... */
+#define CH_ANAEMIA_TO_MONTHS 59    /* ... to 59 completed months (before the 5th birthday) */
+#define CH_PROGRAM_END_MONTHS 84   /* the 0–6 programme ends on the 7th birthday */
 
 bool ch_is_preterm(int ga_days);
 bool ch_is_low_birth_weight(int weight_g);
@@ -65,7 +65,7 @@ typedef enum {
 
 /* hb_g_l NaN: not measured. */
 ch_anaemia_t ch_anaemia(fy_date_t birth, fy_date_t on, double hb_g_l);
-const char *ch_anaemia_code(ch_anaemia_t a); /* "none", "mild", ...; NULL when not applicable */
+const char *ch_anaemia_code(ch_anaemia_t a);  /* "none", "mild", ...; NULL when not applicable */
 const char *ch_anaemia_label(ch_anaemia_t a); /* "轻度贫血 (mild anaemia)" ... */
 
 /* ---- visual acuity ----
@@ -129,8 +129,8 @@ const ch_band_t *ch_band_for(const ch_signs_t *signs, const schedule_t *sched, f
  * ago and followed by checks does not keep a child on the work list. Not
  * overdue from the 7th birthday (`end`, exclusive) on. Returns the slot
  * index or -1. */
-int ch_overdue_slot(const schedule_slot_t *slots, size_t n, const fy_date_t *checks, size_t n_checks,
-                    fy_date_t today, fy_date_t end);
+int ch_overdue_slot(const schedule_slot_t *slots, size_t n, const fy_date_t *checks, size_t n_checks, fy_date_t today,
+                    fy_date_t end);
 
 /* ---- alerts on the child ----
  * Each family of alerts is decided by the latest check (by date, then by
@@ -159,13 +159,13 @@ const char *ch_alert_label(ch_alert_t a); /* "贫血 (anaemia)", ... */
 
 typedef struct {
     fy_date_t date;
-    double hb_g_l;              /* NaN: not measured */
+    double hb_g_l;                  /* NaN: not measured */
     bool has_wfa, has_lhfa, has_wh; /* the deciding z-score was present and plausible */
     bool underweight, stunting, wasting, overweight, obesity;
     double vision_left, vision_right; /* decimal acuity; NaN: not measured */
-    int caries;                 /* -1: not examined */
-    int hearing;                /* -1 not tested, 0 pass, 1 refer */
-    bool has_signs;             /* warning signs were asked */
+    int caries;                       /* -1: not examined */
+    int hearing;                      /* -1 not tested, 0 pass, 1 refer */
+    bool has_signs;                   /* warning signs were asked */
     bool signs_positive;
 } ch_check_facts_t;
 

@@ -28,8 +28,7 @@ unsigned rescue_kind_center_type(rescue_kind_t k)
     return k == RESCUE_MATERNAL ? INST_MATERNAL_RESCUE_CENTER : INST_NEWBORN_RESCUE_CENTER;
 }
 
-static const char *const basis_names[RESCUE_NBASES] = {"patient_residence_district",
-                                                       "referring_institution_district"};
+static const char *const basis_names[RESCUE_NBASES] = {"patient_residence_district", "referring_institution_district"};
 
 const char *rescue_basis_name(rescue_basis_t b) { return (unsigned)b < RESCUE_NBASES ? basis_names[b] : "?"; }
 
@@ -49,7 +48,8 @@ int rescue_network_check(const rescue_network_t *n, const refdata_t *ref, fy_err
     bool bad = false;
     if (n->norder == 0) {
         fy_field(e, "routing_order", "required",
-                 "路由规则至少列出一项依据 (routing_order must name at least one basis)");
+                 "路由规则至少列出一项依据 (routing_order must name at least one "
+                 "basis)");
         bad = true;
     }
     for (size_t i = 0; i < n->norder; i++)
@@ -100,10 +100,13 @@ int rescue_network_check(const rescue_network_t *n, const refdata_t *ref, fy_err
                         break;
                 if (d == nd) {
                     fy_field(e, field, "district",
-                             "区代码无效，应为上海市16个区之一 (district must be one of the 16 district codes)");
+                             "区代码无效，应为上海市16个区之一 (district must be one of "
+                             "the 16 district codes)");
                     bad = true;
                 } else if (owner[d] >= 0) {
-                    fy_field(e, field, "duplicate", "%s 已与 %s 配对，每区只能配对一个中心 (%s is already paired with %s)",
+                    fy_field(e, field, "duplicate",
+                             "%s 已与 %s 配对，每区只能配对一个中心 (%s is already "
+                             "paired with %s)",
                              code, n->centers[k][owner[d]].center, code, n->centers[k][owner[d]].center);
                     bad = true;
                 } else {
@@ -158,9 +161,9 @@ const char *rescue_route(const rescue_network_t *n, rescue_kind_t kind, const ch
     return NULL;
 }
 
-/* ---- referrals ------------------------------------------------------------- */
+/* ---- referrals ----------------------------------------------------------- */
 
-static const char *const state_names[RS_NSTATES] = {"requested", "accepted", "redirected",
+static const char *const state_names[RS_NSTATES] = {"requested",  "accepted", "redirected",
                                                     "in_transit", "arrived",  "closed"};
 static const char *const state_labels[RS_NSTATES] = {"已申请", "已接收", "已改派", "转运中", "已到达", "已结案"};
 
@@ -179,11 +182,9 @@ int rescue_state_parse(const char *s, rescue_state_t *out)
 
 /* the whole machine: from → the transitions allowed */
 static const rescue_state_t next[RS_NSTATES][3] = {
-    [RS_REQUESTED] = {RS_ACCEPTED, RS_REDIRECTED, RS_NSTATES},
-    [RS_ACCEPTED] = {RS_IN_TRANSIT, RS_NSTATES, RS_NSTATES},
+    [RS_REQUESTED] = {RS_ACCEPTED, RS_REDIRECTED, RS_NSTATES}, [RS_ACCEPTED] = {RS_IN_TRANSIT, RS_NSTATES, RS_NSTATES},
     [RS_REDIRECTED] = {RS_NSTATES, RS_NSTATES, RS_NSTATES}, /* never rests here */
-    [RS_IN_TRANSIT] = {RS_ARRIVED, RS_NSTATES, RS_NSTATES},
-    [RS_ARRIVED] = {RS_CLOSED, RS_NSTATES, RS_NSTATES},
+    [RS_IN_TRANSIT] = {RS_ARRIVED, RS_NSTATES, RS_NSTATES},    [RS_ARRIVED] = {RS_CLOSED, RS_NSTATES, RS_NSTATES},
     [RS_CLOSED] = {RS_NSTATES, RS_NSTATES, RS_NSTATES},
 };
 
@@ -263,7 +264,7 @@ rescue_at_check_t rescue_check_at(int64_t at_ms, int64_t now_ms, int64_t previou
     return RESCUE_AT_OK;
 }
 
-/* ---- response times -------------------------------------------------------- */
+/* ---- response times ------------------------------------------------------ */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -290,7 +291,7 @@ double rescue_percentile(double *v, size_t n, double p)
 
 double rescue_minutes(int64_t from_ms, int64_t to_ms) { return (double)(to_ms - from_ms) / 60000.0; }
 
-/* ---- critical events ------------------------------------------------------- */
+/* ---- critical events ----------------------------------------------------- */
 
 const char *const ce_kind_names[] = {"critical_maternal", "maternal_death", "perinatal_death", "under5_death", NULL};
 static const char *const ce_labels[CE_NKINDS] = {"危重孕产妇", "孕产妇死亡", "围产儿死亡", "5岁以下儿童死亡"};
@@ -308,15 +309,16 @@ bool rescue_report_late(int64_t occurred_ms, int64_t reported_ms, int64_t within
 
 #define PERINATAL_LIVE_MS (7LL * 24 * 3600 * 1000)
 
-int rescue_child_death_check(ce_kind_t k, bool live_born, int64_t born_at_ms, fy_date_t birth_date,
-                             int64_t occurred_ms, const char *field, fy_err_t *e)
+int rescue_child_death_check(ce_kind_t k, bool live_born, int64_t born_at_ms, fy_date_t birth_date, int64_t occurred_ms,
+                             const char *field, fy_err_t *e)
 {
     if (k == CE_PERINATAL_DEATH) {
         if (!live_born) {
             /* a stillbirth died before or at its delivery */
             if (occurred_ms > born_at_ms) {
                 fy_field(e, field, "after_stillbirth",
-                         "死胎死产的死亡时间不能晚于分娩时间 (a stillbirth cannot die after its delivery)");
+                         "死胎死产的死亡时间不能晚于分娩时间 (a stillbirth cannot die "
+                         "after its delivery)");
                 return -1;
             }
             return 0;
@@ -327,7 +329,8 @@ int rescue_child_death_check(ce_kind_t k, bool live_born, int64_t born_at_ms, fy
         }
         if (occurred_ms - born_at_ms >= PERINATAL_LIVE_MS) {
             fy_field(e, field, "not_perinatal",
-                     "围产儿死亡指死胎死产及出生后7天内死亡，此例应报5岁以下儿童死亡 (a perinatal death is a stillbirth "
+                     "围产儿死亡指死胎死产及出生后7天内死亡，此例应报5岁以下儿童死亡 (a "
+                     "perinatal death is a stillbirth "
                      "or a death within 7 days of birth; report this as under5_death)");
             return -1;
         }
@@ -336,7 +339,8 @@ int rescue_child_death_check(ce_kind_t k, bool live_born, int64_t born_at_ms, fy
     if (k == CE_UNDER5_DEATH) {
         if (!live_born) {
             fy_field(e, field, "stillbirth",
-                     "死胎死产应报围产儿死亡 (a stillbirth is reported as perinatal_death)");
+                     "死胎死产应报围产儿死亡 (a stillbirth is reported as "
+                     "perinatal_death)");
             return -1;
         }
         if (occurred_ms < born_at_ms) {

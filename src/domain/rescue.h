@@ -68,7 +68,7 @@ const char *rescue_center_of(const rescue_network_t *n, rescue_kind_t kind, cons
 const char *rescue_route(const rescue_network_t *n, rescue_kind_t kind, const char *residence_district,
                          const char *institution_district, rescue_basis_t *basis, const char **district);
 
-/* ---- referrals and consultations ------------------------------------------ */
+/* ---- referrals and consultations ----------------------------------------- */
 
 /* requested → accepted | redirected; a redirected referral waits at its new
  * centre as requested; accepted → in_transit → arrived → closed. */
@@ -114,7 +114,7 @@ bool rescue_referral_visible(const scope_t *s, role_t role, const char *center, 
 typedef enum { RESCUE_AT_OK = 0, RESCUE_AT_FUTURE, RESCUE_AT_BEFORE_PREVIOUS } rescue_at_check_t;
 rescue_at_check_t rescue_check_at(int64_t at_ms, int64_t now_ms, int64_t previous_ms);
 
-/* ---- response times ------------------------------------------------------- */
+/* ---- response times ------------------------------------------------------ */
 
 /* The p-quantile (0 ≤ p ≤ 1) of n values by linear interpolation between
  * closest ranks (Hyndman & Fan type 7; numpy's default, Excel
@@ -127,7 +127,7 @@ double rescue_percentile(double *v, size_t n, double p);
 /* Minutes between two instants. */
 double rescue_minutes(int64_t from_ms, int64_t to_ms);
 
-/* ---- critical events ------------------------------------------------------ */
+/* ---- critical events ----------------------------------------------------- */
 
 typedef enum { CE_CRITICAL_MATERNAL = 0, CE_MATERNAL_DEATH, CE_PERINATAL_DEATH, CE_UNDER5_DEATH, CE_NKINDS } ce_kind_t;
 extern const char *const ce_kind_names[]; /* NULL-terminated */
@@ -136,8 +136,8 @@ const char *ce_kind_label_zh(ce_kind_t k);
  * woman's case names her (woman_id); a perinatal death names the child when
  * it has a record, else the mother (a stillbirth has no child record in the
  * API). */
-bool ce_kind_is_child(ce_kind_t k);      /* the child may be named */
-bool ce_kind_allows_woman(ce_kind_t k);  /* the woman may be named */
+bool ce_kind_is_child(ce_kind_t k);     /* the child may be named */
+bool ce_kind_allows_woman(ce_kind_t k); /* the woman may be named */
 
 extern const char *const ce_preventability_names[]; /* NULL-terminated */
 
@@ -150,7 +150,7 @@ bool rescue_report_late(int64_t occurred_ms, int64_t reported_ms, int64_t within
  * death is a live-born child's death before its 5th birthday (Shanghai
  * dates). Returns 0 when the death fits the kind, else -1 with a field
  * error on `field`. Neither may be before the birth. */
-int rescue_child_death_check(ce_kind_t k, bool live_born, int64_t born_at_ms, fy_date_t birth_date,
-                             int64_t occurred_ms, const char *field, fy_err_t *e);
+int rescue_child_death_check(ce_kind_t k, bool live_born, int64_t born_at_ms, fy_date_t birth_date, int64_t occurred_ms,
+                             const char *field, fy_err_t *e);
 
 #endif

@@ -24,7 +24,8 @@ static int csv_of(json_t *arr, char *out, size_t cap)
     snprintf(out, cap, ",");
     if (!json_is_array(arr))
         return -1;
-    json_array_foreach(arr, i, v) {
+    json_array_foreach(arr, i, v)
+    {
         const char *s = json_string_value(v);
         if (!s || len + strlen(s) + 2 > cap)
             return -1;
@@ -77,7 +78,8 @@ int screening_rules_load(const char *data_dir, screening_rules_t **out, char *er
                  json_array_size(kinds) > sizeof r->kinds / sizeof r->kinds[0]))
         bad = "kinds";
     if (!bad) {
-        json_array_foreach(kinds, i, k) {
+        json_array_foreach(kinds, i, k)
+        {
             scr_kind_t *x = &r->kinds[r->nkinds++];
             x->kind = str(k, "kind");
             x->name = str(k, "name");
@@ -93,7 +95,8 @@ int screening_rules_load(const char *data_dir, screening_rules_t **out, char *er
                 bad = "kinds[].kind/name/panels";
                 break;
             }
-            json_array_foreach(panels, j, p) {
+            json_array_foreach(panels, j, p)
+            {
                 scr_panel_t *y = &x->panels[x->npanels++];
                 y->id = str(p, "id");
                 y->name = str(p, "name");
@@ -128,7 +131,10 @@ void screening_rules_free(screening_rules_t *r)
 
 const char *screening_version(const screening_rules_t *r) { return r->version; }
 size_t screening_kind_count(const screening_rules_t *r) { return r->nkinds; }
-const scr_kind_t *screening_kind_at(const screening_rules_t *r, size_t i) { return i < r->nkinds ? &r->kinds[i] : NULL; }
+const scr_kind_t *screening_kind_at(const screening_rules_t *r, size_t i)
+{
+    return i < r->nkinds ? &r->kinds[i] : NULL;
+}
 
 const scr_kind_t *screening_kind(const screening_rules_t *r, const char *kind)
 {

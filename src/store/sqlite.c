@@ -33,6 +33,7 @@ struct job {
     sq_claim_t claim;
     int rc;
     bool done;
+    pthread_cond_t cv; /* its submitter waits on it: no herd wakes on a commit */
     struct job *next;
 };
 
@@ -200,6 +201,25 @@ static void reset_busy(sqlite3 *db)
             sqlite3_reset(s);
 }
 
+/* BEGIN, COMMIT, SAVEPOINT … run on every unit: prepared once per
+ * connection instead of parsed each time. */
+static int control(struct conn *c, const char *sql, fy_err_t *e)
+{
+    store_tx_t tx = {c, NULL, false, NULL};
+    sqlite3_stmt *s = sq_stmt(&tx, sql, e);
+    if (!s)
+        return -1;
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return fy_fail(e, 503, "store", "数据库语句失败 (statement failed: %s: %s)", sql, sqlite3_errmsg(c->db));
+    return 0;
+}
+
+static const char SQL_BEGIN[] = "BEGIN", SQL_BEGIN_IMMEDIATE[] = "BEGIN IMMEDIATE", SQL_COMMIT[] = "COMMIT",
+                  SQL_ROLLBACK[] = "ROLLBACK", SQL_SAVEPOINT[] = "SAVEPOINT unit",
+                  SQL_ROLLBACK_TO[] = "ROLLBACK TO unit", SQL_RELEASE[] = "RELEASE unit";
+
 static int exec(sqlite3 *db, const char *sql, fy_err_t *e)
 {
     char *err = NULL;
@@ -258,14 +278,16 @@ int store_schema_version(store_t *st)
 static void finish(store_t *st, struct job *batch, int rc_all, fy_err_t *commit_err)
 {
     pthread_mutex_lock(&st->mu);
-    for (struct job *j = batch; j; j = j->next) {
+    struct job *next;
+    for (struct job *j = batch; j; j = next) {
+        next = j->next; /* j lives on its submitter's stack: gone once it wakes */
         if (rc_all && j->rc == 0) {
             *j->e = *commit_err;
             j->rc = -1;
         }
         j->done = true;
+        pthread_cond_signal(&j->cv);
     }
-    pthread_cond_broadcast(&st->done);
     pthread_mutex_unlock(&st->mu);
 }
 
@@ -295,11 +317,18 @@ static void *writer_main(void *arg)
         int sync_request = st->sync_request;
         st->sync_request = -1;
         pthread_mutex_unlock(&st->mu);
+        /* bulk loading also checkpoints less often and caches more, so hot
+         * index pages are not written back over and over */
         if (sync_request >= 0)
-            sqlite3_exec(db, sync_request ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF", NULL, NULL, NULL);
+            sqlite3_exec(db,
+                         sync_request ? "PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=1000;"
+                                        " PRAGMA cache_size=-16000"
+                                      : "PRAGMA synchronous=OFF; PRAGMA wal_autocheckpoint=16384;"
+                                        " PRAGMA cache_size=-131072",
+                         NULL, NULL, NULL);
 
         fy_err_t err = {0};
-        if (exec(db, "BEGIN IMMEDIATE", &err)) {
+        if (control(&st->writer, SQL_BEGIN_IMMEDIATE, &err)) {
             finish(st, batch, -1, &err);
             continue;
         }
@@ -314,7 +343,7 @@ static void *writer_main(void *arg)
         for (struct job *j = batch; j; j = j->next) {
             store_tx_t tx = {&st->writer, j->arena, true, st};
             fy_err_t se = {0};
-            exec(db, "SAVEPOINT unit", &se);
+            control(&st->writer, SQL_SAVEPOINT, &se);
             sq_audit_tail_save(st);
             fy_set_thread_now(j->clock);
             j->rc = j->fn(&tx, j->ctx, j->e);
@@ -323,14 +352,15 @@ static void *writer_main(void *arg)
             fy_set_thread_now(0);
             reset_busy(db);
             if (j->rc) {
-                exec(db, "ROLLBACK TO unit", &se);
+                control(&st->writer, SQL_ROLLBACK_TO, &se);
                 sq_audit_tail_restore(st);
             }
-            exec(db, "RELEASE unit", &se);
+            control(&st->writer, SQL_RELEASE, &se);
         }
-        int rc = exec(db, "COMMIT", &err);
+        int rc = control(&st->writer, SQL_COMMIT, &err);
         if (rc) {
-            exec(db, "ROLLBACK", &err);
+            fy_err_t ignore = {0};
+            control(&st->writer, SQL_ROLLBACK, &ignore);
             st->audit_seq = tx_seq;
             memcpy(st->audit_hash, tx_hash, 32);
         }
@@ -427,12 +457,12 @@ int store_read(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
     if (!c)
         return -1;
     store_tx_t tx = {c, a, false, st};
-    if (exec(c->db, "BEGIN", e))
+    if (control(c, SQL_BEGIN, e))
         return -1;
     int rc = fn(&tx, ctx, e);
     reset_busy(c->db);
     fy_err_t ignore = {0};
-    exec(c->db, "COMMIT", &ignore);
+    control(c, SQL_COMMIT, &ignore);
     return rc;
 }
 
@@ -445,6 +475,7 @@ int store_write(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
     j.arena = a;
     j.clock = fy_thread_now();
     j.has_claim = sq_idem_take_claim(&j.claim);
+    pthread_cond_init(&j.cv, NULL);
     pthread_mutex_lock(&st->mu);
     if (st->tail)
         st->tail->next = &j;
@@ -453,7 +484,8 @@ int store_write(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
     st->tail = &j;
     pthread_cond_signal(&st->work);
     while (!j.done)
-        pthread_cond_wait(&st->done, &st->mu);
+        pthread_cond_wait(&j.cv, &st->mu);
     pthread_mutex_unlock(&st->mu);
+    pthread_cond_destroy(&j.cv);
     return j.rc;
 }

@@ -39,8 +39,8 @@ static int count_of(store_tx_t *tx, const char *sql, int64_t id, int *out, fy_er
 
 /* ---- screenings ------------------------------------------------------ */
 
-#define SCR_COLS                                                                                                   \
-    "s.id, s.child_id, s.kind, s.panel, s.sampled_at, s.result, s.details, s.recall, s.diagnosis_date,"           \
+#define SCR_COLS                                                                                                       \
+    "s.id, s.child_id, s.kind, s.panel, s.sampled_at, s.result, s.details, s.recall, s.diagnosis_date,"                \
     " s.diagnosis, s.confirmed, s.diagnosed_by, s.diagnosed_at, s.institution_id, s.user_id, s.created_at"
 #define SCR_NCOLS 16
 
@@ -149,9 +149,9 @@ int store_screening_diagnose(store_tx_t *tx, const store_screening_t *x, fy_err_
 
 /* ---- the recall work list --------------------------------------------- */
 
-#define RC_CHILD_COLS                                                                                              \
-    "c.id, c.mother_id, c.pregnancy_id, c.delivery_id, c.birth_order, c.name, c.sex, c.born_at, c.birth_date,"     \
-    " c.ga_days, c.weight_g, c.length_cm, c.head_cm, c.apgar_1, c.apgar_5, c.outcome, c.defects,"                 \
+#define RC_CHILD_COLS                                                                                                  \
+    "c.id, c.mother_id, c.pregnancy_id, c.delivery_id, c.birth_order, c.name, c.sex, c.born_at, c.birth_date,"         \
+    " c.ga_days, c.weight_g, c.length_cm, c.head_cm, c.apgar_1, c.apgar_5, c.outcome, c.defects,"                      \
     " c.residence_district, c.created_at, c.updated_at, c.version"
 #define RC_CHILD_NCOLS 21
 
@@ -181,8 +181,8 @@ static void read_child_cols(store_tx_t *tx, sqlite3_stmt *s, int o, store_child_
 }
 
 /* A child lacks a counted screening of a kind. */
-#define MISSING(kind)                                                                                              \
-    "NOT EXISTS (SELECT 1 FROM screenings x WHERE x.child_id = c.id AND x.kind = '" kind "'"                       \
+#define MISSING(kind)                                                                                                  \
+    "NOT EXISTS (SELECT 1 FROM screenings x WHERE x.child_id = c.id AND x.kind = '" kind "'"                           \
     " AND instr(:counted, ',' || x.result || ',') > 0)"
 
 static void bind_recall(sqlite3_stmt *s, const store_recall_query_t *q)
@@ -203,10 +203,12 @@ int store_screening_recall(store_tx_t *tx, const store_recall_query_t *q, store_
 {
     buf_t u = {0};
     if (q->which != 2) {
-        buf_puts(&u, "SELECT 0 AS item, s.created_at AS k1, s.id AS k2, " RC_CHILD_COLS ", w.name, w.id_number, "
-                     SCR_COLS ", " MISSING("metabolic") ", " MISSING("hearing")
-                     " FROM screenings s JOIN children c ON c.id = s.child_id JOIN women w ON w.id = c.mother_id"
-                     " WHERE s.recall = 'open'");
+        buf_puts(
+            &u,
+            "SELECT 0 AS item, s.created_at AS k1, s.id AS k2, " RC_CHILD_COLS ", w.name, w.id_number, " SCR_COLS
+            ", " MISSING("metabolic") ", " MISSING(
+                "hearing") " FROM screenings s JOIN children c ON c.id = s.child_id JOIN women w ON w.id = c.mother_id"
+                           " WHERE s.recall = 'open'");
         if (q->district)
             buf_puts(&u, " AND c.residence_district = :cdist");
         sq_scope_where(&u, q->scope);
@@ -217,10 +219,10 @@ int store_screening_recall(store_tx_t *tx, const store_recall_query_t *q, store_
         buf_puts(&u, "SELECT 1 AS item, c.birth_date AS k1, c.id AS k2, " RC_CHILD_COLS ", w.name, w.id_number, ");
         for (int i = 0; i < SCR_NCOLS; i++)
             buf_puts(&u, i ? ", NULL" : "NULL");
-        buf_puts(&u, ", " MISSING("metabolic") ", " MISSING("hearing")
-                     " FROM children c JOIN women w ON w.id = c.mother_id"
-                     " WHERE c.outcome = 'live' AND c.birth_date BETWEEN :bfrom AND :bto"
-                     " AND (" MISSING("metabolic") " OR " MISSING("hearing") ")");
+        buf_puts(&u, ", " MISSING("metabolic") ", " MISSING(
+                         "hearing") " FROM children c JOIN women w ON w.id = c.mother_id"
+                                    " WHERE c.outcome = 'live' AND c.birth_date BETWEEN :bfrom AND :bto"
+                                    " AND (" MISSING("metabolic") " OR " MISSING("hearing") ")");
         if (q->district)
             buf_puts(&u, " AND c.residence_district = :cdist");
         sq_scope_where(&u, q->scope);
@@ -360,8 +362,7 @@ int store_cert_block_get(store_tx_t *tx, int64_t id, store_cert_block_t *out, fy
     return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
 }
 
-int store_cert_blocks_list(store_tx_t *tx, const char *institution_id, store_cert_block_t **out, int *n,
-                           fy_err_t *e)
+int store_cert_blocks_list(store_tx_t *tx, const char *institution_id, store_cert_block_t **out, int *n, fy_err_t *e)
 {
     static const char sql_n[] = "SELECT count(*) FROM certificate_blocks WHERE ?1 IS NULL OR institution_id = ?1";
     static const char sql[] = "SELECT " BLOCK_COLS " FROM certificate_blocks b"
@@ -412,7 +413,8 @@ int store_cert_block_current(store_tx_t *tx, const char *institution_id, store_c
 int store_cert_number_take(store_tx_t *tx, int64_t block_id, int64_t seq, const char *number, const char *status,
                            int64_t certificate_id, const char *reason, int64_t at, fy_err_t *e)
 {
-    static const char sql_b[] = "UPDATE certificate_blocks SET next = next + 1 WHERE id = ? AND next = ? AND next <= last";
+    static const char sql_b[] =
+        "UPDATE certificate_blocks SET next = next + 1 WHERE id = ? AND next = ? AND next <= last";
     static const char sql[] = "INSERT INTO certificate_numbers(number, block_id, status, certificate_id, taken_at,"
                               " voided_at, reason) VALUES (?,?,?,?,?,?,?)";
     sqlite3_stmt *s = sq_stmt(tx, sql_b, e);
@@ -473,10 +475,10 @@ int store_cert_number_status(store_tx_t *tx, const char *number, const char **st
 
 /* ---- birth certificates ---------------------------------------------- */
 
-#define CERT_COLS                                                                                                  \
-    "b.id, b.child_id, b.mother_id, b.kind, b.status, b.number, b.child_name, b.birth_date, b.mother, b.father,"  \
-    " b.applicant, b.printed, b.delivery_institution_id, b.issuing_institution_id, b.applied_by, b.applied_at,"   \
-    " b.issued_by, b.issued_at, b.issued_on, b.voided_by, b.voided_at, b.void_reason, b.previous_id, b.next_id,"  \
+#define CERT_COLS                                                                                                      \
+    "b.id, b.child_id, b.mother_id, b.kind, b.status, b.number, b.child_name, b.birth_date, b.mother, b.father,"       \
+    " b.applicant, b.printed, b.delivery_institution_id, b.issuing_institution_id, b.applied_by, b.applied_at,"        \
+    " b.issued_by, b.issued_at, b.issued_on, b.voided_by, b.voided_at, b.void_reason, b.previous_id, b.next_id,"       \
     " b.reason, b.version, b.created_at, b.updated_at"
 
 static void read_cert(store_tx_t *tx, sqlite3_stmt *s, store_birth_cert_t *c)
@@ -658,6 +660,39 @@ int store_birth_certs_of_child(store_tx_t *tx, int64_t child_id, store_birth_cer
     return 0;
 }
 
+int store_birth_certs_applied(store_tx_t *tx, const char *institution_id, int limit, int offset,
+                              store_birth_cert_t **out, int *n, int64_t *total, fy_err_t *e)
+{
+    static const char sql_n[] = "SELECT count(*) FROM birth_certificates"
+                                " WHERE delivery_institution_id = ? AND status = 'applied'";
+    static const char sql[] = "SELECT " CERT_COLS " FROM birth_certificates b"
+                              " WHERE b.delivery_institution_id = ? AND b.status = 'applied'"
+                              " ORDER BY b.id LIMIT ? OFFSET ?";
+    sqlite3_stmt *s = sq_stmt(tx, sql_n, e);
+    if (!s)
+        return -1;
+    sq_bind_text(s, 1, institution_id);
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW)
+        return sq_fail(tx, rc, e);
+    *total = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    s = sq_stmt(tx, sql, e);
+    if (!s)
+        return -1;
+    sq_bind_text(s, 1, institution_id);
+    sqlite3_bind_int(s, 2, limit);
+    sqlite3_bind_int(s, 3, offset);
+    *out = arena_alloc(tx->arena, sizeof **out * (size_t)(limit > 0 ? limit : 1));
+    *n = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < limit)
+        read_cert(tx, s, &(*out)[(*n)++]);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return sq_fail(tx, rc, e);
+    sqlite3_reset(s);
+    return 0;
+}
+
 int store_child_name_frozen(store_tx_t *tx, int64_t child_id, bool *frozen, fy_err_t *e)
 {
     static const char sql[] = "SELECT 1 FROM birth_certificates WHERE child_id = ? AND status = 'issued' LIMIT 1";
@@ -783,8 +818,7 @@ int store_birth_service_of_child(store_tx_t *tx, int64_t child_id, store_birth_s
     return service_one(tx, s, out, e);
 }
 
-int store_birth_service_set_certificate(store_tx_t *tx, int64_t id, int64_t certificate_id, int64_t at,
-                                        fy_err_t *e)
+int store_birth_service_set_certificate(store_tx_t *tx, int64_t id, int64_t certificate_id, int64_t at, fy_err_t *e)
 {
     static const char sql[] = "UPDATE birth_services SET certificate_id = ?, updated_at = ? WHERE id = ?";
     sqlite3_stmt *s = sq_stmt(tx, sql, e);

@@ -43,12 +43,12 @@ static int count_of(store_tx_t *tx, const char *sql, int64_t id, int *out, fy_er
 
 /* ---- checks ------------------------------------------------------------ */
 
-#define CHECK_COLS                                                                                                 \
-    "k.id, k.child_id, k.date, k.age_days, k.age_used_days, k.corrected, k.window_seq, k.institution_id,"          \
-    " k.user_id, k.weight_kg, k.length_cm, k.measured, k.head_cm, k.hb_g_l, k.teeth_erupted, k.caries,"            \
-    " k.vision_left, k.vision_right, k.hearing, k.warning_band, k.warning_signs, k.warning_positive,"              \
-    " k.illnesses, k.advice, k.next_date, k.notes, k.reference, k.length_used_cm, k.bmi, k.z_wfa, k.z_lhfa,"       \
-    " k.z_wflh, k.z_bmi, k.z_hcfa, k.implausible, k.underweight, k.stunting, k.wasting, k.overweight,"            \
+#define CHECK_COLS                                                                                                     \
+    "k.id, k.child_id, k.date, k.age_days, k.age_used_days, k.corrected, k.window_seq, k.institution_id,"              \
+    " k.user_id, k.weight_kg, k.length_cm, k.measured, k.head_cm, k.hb_g_l, k.teeth_erupted, k.caries,"                \
+    " k.vision_left, k.vision_right, k.hearing, k.warning_band, k.warning_signs, k.warning_positive,"                  \
+    " k.illnesses, k.advice, k.next_date, k.notes, k.reference, k.length_used_cm, k.bmi, k.z_wfa, k.z_lhfa,"           \
+    " k.z_wflh, k.z_bmi, k.z_hcfa, k.implausible, k.underweight, k.stunting, k.wasting, k.overweight,"                 \
     " k.obesity, k.created_at"
 
 static void read_check(store_tx_t *tx, sqlite3_stmt *s, store_child_check_t *c)
@@ -302,8 +302,8 @@ int store_child_states_due(store_tx_t *tx, fy_date_t day, int limit, int64_t **i
 
 /* ---- development referrals ------------------------------------------------ */
 
-#define REFERRAL_COLS                                                                                              \
-    "r.id, r.child_id, r.check_id, r.date, r.band, r.positive, r.institution_id, r.status, r.closed_on,"           \
+#define REFERRAL_COLS                                                                                                  \
+    "r.id, r.child_id, r.check_id, r.date, r.band, r.positive, r.institution_id, r.status, r.closed_on,"               \
     " r.closed_by, r.created_at"
 
 static void read_referral(store_tx_t *tx, sqlite3_stmt *s, int c0, store_dev_referral_t *r)
@@ -390,8 +390,8 @@ int store_dev_referrals_of(store_tx_t *tx, int64_t child_id, store_dev_referral_
 
 /* ---- autism pipeline ------------------------------------------------------ */
 
-#define AUTISM_COLS                                                                                                \
-    "a.id, a.child_id, a.step, a.date, a.institution_id, a.instrument, a.score, a.result, a.detail, a.notes,"      \
+#define AUTISM_COLS                                                                                                    \
+    "a.id, a.child_id, a.step, a.date, a.institution_id, a.instrument, a.score, a.result, a.detail, a.notes,"          \
     " a.check_id, a.user_id, a.created_at"
 
 int store_autism_insert(store_tx_t *tx, store_autism_t *r, fy_err_t *e)
@@ -460,9 +460,9 @@ int store_autism_of(store_tx_t *tx, int64_t child_id, store_autism_t **out, int 
 
 /* The children columns, in the order read_child_row reads them (the same
  * set sqlite_delivery.c reads; kept here so that this file stands alone). */
-#define CHILD_ROW_COLS                                                                                             \
-    "c.id, c.mother_id, c.pregnancy_id, c.delivery_id, c.birth_order, c.name, c.sex, c.born_at, c.birth_date,"     \
-    " c.ga_days, c.weight_g, c.length_cm, c.head_cm, c.apgar_1, c.apgar_5, c.outcome, c.defects,"                 \
+#define CHILD_ROW_COLS                                                                                                 \
+    "c.id, c.mother_id, c.pregnancy_id, c.delivery_id, c.birth_order, c.name, c.sex, c.born_at, c.birth_date,"         \
+    " c.ga_days, c.weight_g, c.length_cm, c.head_cm, c.apgar_1, c.apgar_5, c.outcome, c.defects,"                      \
     " c.residence_district, c.created_at, c.updated_at, c.version"
 #define CHILD_ROW_NCOLS 21
 

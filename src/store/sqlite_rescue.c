@@ -5,14 +5,14 @@
 
 #include "store/sqlite_int.h"
 
-#define GROW(arr, n, cap)                                                                                          \
-    do {                                                                                                           \
-        if ((n) == (cap)) {                                                                                        \
-            void *bigger = arena_alloc(tx->arena, sizeof *(arr) * (size_t)(cap) * 2);                              \
-            memcpy(bigger, (arr), sizeof *(arr) * (size_t)(cap));                                                  \
-            (arr) = bigger;                                                                                        \
-            (cap) *= 2;                                                                                            \
-        }                                                                                                          \
+#define GROW(arr, n, cap)                                                                                              \
+    do {                                                                                                               \
+        if ((n) == (cap)) {                                                                                            \
+            void *bigger = arena_alloc(tx->arena, sizeof *(arr) * (size_t)(cap) * 2);                                  \
+            memcpy(bigger, (arr), sizeof *(arr) * (size_t)(cap));                                                      \
+            (arr) = bigger;                                                                                            \
+            (cap) *= 2;                                                                                                \
+        }                                                                                                              \
     } while (0)
 
 static int step_done(store_tx_t *tx, sqlite3_stmt *s, fy_err_t *e)
@@ -37,7 +37,7 @@ static void bind_id(sqlite3_stmt *s, int idx, int64_t id)
         sqlite3_bind_null(s, idx);
 }
 
-/* ---- the network ----------------------------------------------------------- */
+/* ---- the network --------------------------------------------------------- */
 
 int store_rescue_network_count(store_tx_t *tx, int64_t *count, fy_err_t *e)
 {
@@ -82,10 +82,11 @@ static void order_parse(const char *text, rescue_network_t *n)
 
 int store_rescue_network_insert(store_tx_t *tx, store_rescue_network_t *n, fy_err_t *e)
 {
-    static const char sql[] =
-        "INSERT INTO rescue_network_versions(version, label, effective, sample, note, source, routing_rule,"
-        " routing_rule_zh, routing_order, created_by, created_at)"
-        " VALUES ((SELECT coalesce(max(version), 0) + 1 FROM rescue_network_versions),?,?,?,?,?,?,?,?,?,?)";
+    static const char sql[] = "INSERT INTO rescue_network_versions(version, label, effective, sample, "
+                              "note, source, routing_rule,"
+                              " routing_rule_zh, routing_order, created_by, created_at)"
+                              " VALUES ((SELECT coalesce(max(version), 0) + 1 FROM "
+                              "rescue_network_versions),?,?,?,?,?,?,?,?,?,?)";
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
@@ -103,7 +104,8 @@ int store_rescue_network_insert(store_tx_t *tx, store_rescue_network_t *n, fy_er
     if (step_done(tx, s, e))
         return -1;
     n->version = sqlite3_last_insert_rowid(sq_db(tx));
-    static const char psql[] = "INSERT INTO rescue_network_pairs(version, kind, district, center_id, center_seq, seq)"
+    static const char psql[] = "INSERT INTO rescue_network_pairs(version, kind, "
+                               "district, center_id, center_seq, seq)"
                                " VALUES (?,?,?,?,?,?)";
     for (int k = 0; k < RESCUE_NKINDS; k++)
         for (size_t c = 0; c < net->ncenters[k]; c++)
@@ -123,8 +125,9 @@ int store_rescue_network_insert(store_tx_t *tx, store_rescue_network_t *n, fy_er
     return 0;
 }
 
-#define NET_COLS                                                                                                   \
-    "version, label, effective, sample, note, source, routing_rule, routing_rule_zh, routing_order, created_by,"   \
+#define NET_COLS                                                                                                       \
+    "version, label, effective, sample, note, source, routing_rule, "                                                  \
+    "routing_rule_zh, routing_order, created_by,"                                                                      \
     " created_at"
 
 static void read_version(store_tx_t *tx, sqlite3_stmt *s, store_rescue_network_t *out)
@@ -199,8 +202,8 @@ int store_rescue_network_get(store_tx_t *tx, int64_t version, store_rescue_netwo
 
 int store_rescue_network_current(store_tx_t *tx, fy_date_t day, store_rescue_network_t *out, fy_err_t *e)
 {
-    static const char sql[] =
-        "SELECT " NET_COLS " FROM rescue_network_versions WHERE effective <= ? ORDER BY version DESC LIMIT 1";
+    static const char sql[] = "SELECT " NET_COLS " FROM rescue_network_versions WHERE effective <= ? "
+                              "ORDER BY version DESC LIMIT 1";
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
@@ -230,13 +233,17 @@ int store_rescue_network_versions(store_tx_t *tx, store_rescue_network_t **out, 
     return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
 }
 
-/* ---- referrals ---------------------------------------------------------------- */
+/* ---- referrals ----------------------------------------------------------- */
 
-#define REF_COLS                                                                                                   \
-    "r.id, r.kind, r.type, r.woman_id, r.pregnancy_id, r.child_id, r.from_institution_id, r.from_district,"        \
-    " r.patient_district, r.reason, r.urgency, r.indications, r.network_version, r.routing_basis,"                 \
-    " r.routing_district, r.first_center_id, r.center_id, r.state, r.outcome, r.redirects, r.requested_at,"       \
-    " r.center_requested_at, r.accepted_at, r.in_transit_at, r.arrived_at, r.closed_at, r.last_at, r.created_by," \
+#define REF_COLS                                                                                                       \
+    "r.id, r.kind, r.type, r.woman_id, r.pregnancy_id, r.child_id, "                                                   \
+    "r.from_institution_id, r.from_district,"                                                                          \
+    " r.patient_district, r.reason, r.urgency, r.indications, "                                                        \
+    "r.network_version, r.routing_basis,"                                                                              \
+    " r.routing_district, r.first_center_id, r.center_id, r.state, r.outcome, "                                        \
+    "r.redirects, r.requested_at,"                                                                                     \
+    " r.center_requested_at, r.accepted_at, r.in_transit_at, r.arrived_at, "                                           \
+    "r.closed_at, r.last_at, r.created_by,"                                                                            \
     " r.created_at, r.updated_at, r.version"
 
 static void read_referral(store_tx_t *tx, sqlite3_stmt *s, store_referral_t *r)
@@ -277,11 +284,14 @@ static void read_referral(store_tx_t *tx, sqlite3_stmt *s, store_referral_t *r)
 
 int store_referral_insert(store_tx_t *tx, store_referral_t *r, fy_err_t *e)
 {
-    static const char sql[] =
-        "INSERT INTO referrals(kind, type, woman_id, pregnancy_id, child_id, from_institution_id, from_district,"
-        " patient_district, reason, urgency, indications, network_version, routing_basis, routing_district,"
-        " first_center_id, center_id, state, redirects, requested_at, center_requested_at, last_at, created_by,"
-        " created_at, updated_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,1)";
+    static const char sql[] = "INSERT INTO referrals(kind, type, woman_id, pregnancy_id, child_id, "
+                              "from_institution_id, from_district,"
+                              " patient_district, reason, urgency, indications, network_version, "
+                              "routing_basis, routing_district,"
+                              " first_center_id, center_id, state, redirects, requested_at, "
+                              "center_requested_at, last_at, created_by,"
+                              " created_at, updated_at, version) VALUES "
+                              "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,1)";
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
@@ -339,10 +349,11 @@ int store_referral_get(store_tx_t *tx, int64_t id, store_referral_t *out, fy_err
 
 int store_referral_update(store_tx_t *tx, store_referral_t *r, fy_err_t *e)
 {
-    static const char sql[] =
-        "UPDATE referrals SET center_id = ?, state = ?, outcome = ?, redirects = ?, center_requested_at = ?,"
-        " accepted_at = ?, in_transit_at = ?, arrived_at = ?, closed_at = ?, last_at = ?, updated_at = ?,"
-        " version = version + 1 WHERE id = ? AND version = ?";
+    static const char sql[] = "UPDATE referrals SET center_id = ?, state = ?, outcome = ?, redirects = "
+                              "?, center_requested_at = ?,"
+                              " accepted_at = ?, in_transit_at = ?, arrived_at = ?, closed_at = ?, "
+                              "last_at = ?, updated_at = ?,"
+                              " version = version + 1 WHERE id = ? AND version = ?";
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
@@ -364,14 +375,16 @@ int store_referral_update(store_tx_t *tx, store_referral_t *r, fy_err_t *e)
         return -1;
     if (sqlite3_changes(sq_db(tx)) == 0)
         return fy_fail(e, 409, "concurrent_transition",
-                       "该转诊已被他人更新，请刷新后重试 (the referral changed meanwhile; reload and retry)");
+                       "该转诊已被他人更新，请刷新后重试 (the referral changed "
+                       "meanwhile; reload and retry)");
     r->version++;
     return 0;
 }
 
 int store_referral_event_insert(store_tx_t *tx, store_referral_event_t *ev, fy_err_t *e)
 {
-    static const char sql[] = "INSERT INTO referral_events(referral_id, from_state, to_state, at, center_id,"
+    static const char sql[] = "INSERT INTO referral_events(referral_id, from_state, to_state, at, "
+                              "center_id,"
                               " to_center_id, outcome, note, user_id, username, recorded_at)"
                               " VALUES (?,?,?,?,?,?,?,?,?,?,?)";
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
@@ -396,8 +409,10 @@ int store_referral_event_insert(store_tx_t *tx, store_referral_event_t *ev, fy_e
 
 int store_referral_events_of(store_tx_t *tx, int64_t referral_id, store_referral_event_t **out, int *n, fy_err_t *e)
 {
-    static const char sql[] = "SELECT id, referral_id, from_state, to_state, at, center_id, to_center_id, outcome,"
-                              " note, user_id, username, recorded_at FROM referral_events WHERE referral_id = ?"
+    static const char sql[] = "SELECT id, referral_id, from_state, to_state, at, "
+                              "center_id, to_center_id, outcome,"
+                              " note, user_id, username, recorded_at FROM "
+                              "referral_events WHERE referral_id = ?"
                               " ORDER BY id";
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
@@ -433,7 +448,8 @@ static void referral_scope_where(buf_t *sql, const scope_t *sc, role_t role)
     case SCOPE_ALL:
         break;
     case SCOPE_DISTRICT:
-        buf_puts(sql, " AND (r.patient_district = :sdistrict OR r.from_district = :sdistrict)");
+        buf_puts(sql, " AND (r.patient_district = :sdistrict OR r.from_district = "
+                      ":sdistrict)");
         break;
     case SCOPE_INSTITUTION:
         if (role == ROLE_RESCUE_CENTER)
@@ -509,7 +525,8 @@ int store_referrals_search(store_tx_t *tx, const store_referral_query_t *q, stor
     const char *count_sql = arena_printf(tx->arena, "SELECT count(*)%s", where.p);
     const char *list_sql = arena_printf(tx->arena,
                                         "SELECT " REF_COLS "%s ORDER BY CASE r.urgency WHEN 'emergency' THEN 0"
-                                        " WHEN 'urgent' THEN 1 ELSE 2 END, r.requested_at, r.id LIMIT %d OFFSET %d",
+                                        " WHEN 'urgent' THEN 1 ELSE 2 END, r.requested_at, r.id LIMIT %d OFFSET "
+                                        "%d",
                                         where.p, q->limit, q->offset);
     buf_free(&where);
     if (run_referral_query(tx, count_sql, q, true, NULL, NULL, total, 0, e))
@@ -517,8 +534,8 @@ int store_referrals_search(store_tx_t *tx, const store_referral_query_t *q, stor
     return run_referral_query(tx, list_sql, q, false, out, n, NULL, q->limit, e);
 }
 
-int store_referrals_for_metrics(store_tx_t *tx, int64_t from_ms, int64_t to_ms, const char *center,
-                                const char *kind, const char *type, store_referral_t **out, int *n, fy_err_t *e)
+int store_referrals_for_metrics(store_tx_t *tx, int64_t from_ms, int64_t to_ms, const char *center, const char *kind,
+                                const char *type, store_referral_t **out, int *n, fy_err_t *e)
 {
     buf_t where = {0};
     buf_puts(&where, "SELECT " REF_COLS " FROM referrals r WHERE 1");
@@ -539,12 +556,15 @@ int store_referrals_for_metrics(store_tx_t *tx, int64_t from_ms, int64_t to_ms, 
     return run_referral_query(tx, sql, &q, false, out, n, NULL, 64, e);
 }
 
-/* ---- critical events ------------------------------------------------------------ */
+/* ---- critical events ----------------------------------------------------- */
 
-#define CE_COLS                                                                                                    \
-    "c.id, c.kind, c.woman_id, c.child_id, c.pregnancy_id, c.closed_pregnancy, c.occurred_at, c.reported_at,"     \
-    " c.report_within_ms, c.late, c.cause, c.place, c.district, c.institution_id, c.reported_by, c.created_at,"   \
-    " c.reviewed, c.reviewed_at, c.review_panel, c.review_conclusion, c.preventability, c.review_factors,"        \
+#define CE_COLS                                                                                                        \
+    "c.id, c.kind, c.woman_id, c.child_id, c.pregnancy_id, c.closed_pregnancy, "                                       \
+    "c.occurred_at, c.reported_at,"                                                                                    \
+    " c.report_within_ms, c.late, c.cause, c.place, c.district, "                                                      \
+    "c.institution_id, c.reported_by, c.created_at,"                                                                   \
+    " c.reviewed, c.reviewed_at, c.review_panel, c.review_conclusion, "                                                \
+    "c.preventability, c.review_factors,"                                                                              \
     " c.reviewed_by, c.review_recorded_at"
 
 static void read_event(store_tx_t *tx, sqlite3_stmt *s, store_critical_event_t *ev)
@@ -578,10 +598,11 @@ static void read_event(store_tx_t *tx, sqlite3_stmt *s, store_critical_event_t *
 
 int store_critical_event_insert(store_tx_t *tx, store_critical_event_t *ev, fy_err_t *e)
 {
-    static const char sql[] =
-        "INSERT INTO critical_events(kind, woman_id, child_id, pregnancy_id, closed_pregnancy, occurred_at,"
-        " reported_at, report_within_ms, late, cause, place, district, institution_id, reported_by, created_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    static const char sql[] = "INSERT INTO critical_events(kind, woman_id, child_id, pregnancy_id, "
+                              "closed_pregnancy, occurred_at,"
+                              " reported_at, report_within_ms, late, cause, place, district, "
+                              "institution_id, reported_by, created_at)"
+                              " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
@@ -626,7 +647,8 @@ int store_critical_event_find(store_tx_t *tx, const char *kind, int64_t woman_id
 {
     static const char by_woman[] = "SELECT id FROM critical_events WHERE kind = ? AND woman_id = ?"
                                    " AND child_id IS NULL ORDER BY id LIMIT 1";
-    static const char by_child[] = "SELECT id FROM critical_events WHERE kind = ? AND child_id = ? ORDER BY id LIMIT 1";
+    static const char by_child[] = "SELECT id FROM critical_events WHERE kind = "
+                                   "? AND child_id = ? ORDER BY id LIMIT 1";
     sqlite3_stmt *s = sq_stmt(tx, child_id ? by_child : by_woman, e);
     if (!s)
         return -1;
@@ -642,8 +664,10 @@ int store_critical_event_find(store_tx_t *tx, const char *kind, int64_t woman_id
 
 int store_critical_event_review(store_tx_t *tx, const store_critical_event_t *ev, fy_err_t *e)
 {
-    static const char sql[] = "UPDATE critical_events SET reviewed = 1, reviewed_at = ?, review_panel = ?,"
-                              " review_conclusion = ?, preventability = ?, review_factors = ?, reviewed_by = ?,"
+    static const char sql[] = "UPDATE critical_events SET reviewed = 1, reviewed_at = ?, review_panel "
+                              "= ?,"
+                              " review_conclusion = ?, preventability = ?, review_factors = ?, "
+                              "reviewed_by = ?,"
                               " review_recorded_at = ? WHERE id = ? AND reviewed = 0";
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
@@ -663,8 +687,8 @@ int store_critical_event_review(store_tx_t *tx, const store_critical_event_t *ev
     return 0;
 }
 
-int store_critical_events_search(store_tx_t *tx, const store_critical_event_query_t *q,
-                                 store_critical_event_t **out, int *n, int64_t *total, fy_err_t *e)
+int store_critical_events_search(store_tx_t *tx, const store_critical_event_query_t *q, store_critical_event_t **out,
+                                 int *n, int64_t *total, fy_err_t *e)
 {
     buf_t where = {0};
     buf_puts(&where, " FROM critical_events c JOIN women w ON w.id = c.woman_id WHERE 1");
@@ -686,9 +710,9 @@ int store_critical_events_search(store_tx_t *tx, const store_critical_event_quer
         buf_printf(&where, " AND c.occurred_at < %lld", (long long)q->to_ms);
     sq_scope_where(&where, q->scope);
     const char *order = q->reviewed == 0 ? " ORDER BY c.occurred_at, c.id" : " ORDER BY c.occurred_at DESC, c.id DESC";
-    const char *sqls[2] = {arena_printf(tx->arena, "SELECT count(*)%s", where.p),
-                           arena_printf(tx->arena, "SELECT " CE_COLS "%s%s LIMIT %d OFFSET %d", where.p, order,
-                                        q->limit, q->offset)};
+    const char *sqls[2] = {
+        arena_printf(tx->arena, "SELECT count(*)%s", where.p),
+        arena_printf(tx->arena, "SELECT " CE_COLS "%s%s LIMIT %d OFFSET %d", where.p, order, q->limit, q->offset)};
     buf_free(&where);
     for (int pass = 0; pass < 2; pass++) {
         sqlite3_stmt *s;

@@ -514,6 +514,10 @@ int store_birth_cert_by_number(store_tx_t *tx, const char *number, store_birth_c
 int store_birth_cert_update(store_tx_t *tx, store_birth_cert_t *c, fy_err_t *e);
 /* Every certificate of a child, oldest first (the chain). */
 int store_birth_certs_of_child(store_tx_t *tx, int64_t child_id, store_birth_cert_t **out, int *n, fy_err_t *e);
+/* Applications awaiting issue at a delivery institution, oldest first;
+ * *total counts them all. */
+int store_birth_certs_applied(store_tx_t *tx, const char *institution_id, int limit, int offset,
+                              store_birth_cert_t **out, int *n, int64_t *total, fy_err_t *e);
 /* Whether the child has an issued (printed, not voided) certificate: its
  * name is frozen then. */
 int store_child_name_frozen(store_tx_t *tx, int64_t child_id, bool *frozen, fy_err_t *e);

@@ -319,6 +319,13 @@ class Application(unittest.TestCase):
         self.assertEqual(r.status, 201, r)
         self.assertEqual(r.body["applicant"]["channel"], "online")
         self.assertEqual(r.body["status"], "applied")
+        # the hospital sees the online application among those awaiting issue
+        pend = C["obs"].get("/api/v1/birth-certificates", query={"status": "applied", "page_size": 100})
+        self.assertEqual(pend.status, 200, pend)
+        self.assertIn(r.body["id"], [x["id"] for x in pend.body["items"]])
+        pend2 = C["obs2"].get("/api/v1/birth-certificates", query={"status": "applied", "page_size": 100})
+        self.assertNotIn(r.body["id"], [x["id"] for x in pend2.body["items"]])
+        expect_problem(self, C["obs"].get("/api/v1/birth-certificates"), 422, "child_id")
         # ID numbers are masked unless unmasked with a reason
         self.assertEqual(r.body["mother"]["id_number"], fuyou.masked(b2["idn"]))
         self.assertNotIn(b2["idn"], str(r.body))

@@ -18,6 +18,7 @@ import sys
 import unittest
 import uuid
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fuyou  # noqa: E402
 
@@ -120,7 +121,7 @@ class Base(unittest.TestCase):
         self.assertTrue(fuyou.has_zh_en(b["detail"]), b["detail"])
         self.assertIsInstance(b["errors"], list)
         for e in b["errors"]:
-            self.assertEqual(set(e) >= {"field", "code", "message"}, True, e)
+            self.assertTrue(set(e) >= {"field", "code", "message"}, e)
             self.assertTrue(fuyou.has_zh_en(e["message"]), e)
         self.assertNotIn("<html", str(b).lower())
 

@@ -25,6 +25,7 @@ import fuyou  # noqa: E402
 SH = datetime.timezone(datetime.timedelta(hours=8))
 
 CHC_A = fuyou.institution("community_health_center", "310104", 0)
+CHC_B = fuyou.institution("community_health_center", "310115", 0)
 HOSP = "tongji"  # a delivery hospital in 普陀 (310107) that is no rescue centre
 HOSP_DISTRICT = "310107"
 HOSP_B = "sfmch"  # a delivery hospital in 浦东 (310115), no rescue centre
@@ -42,6 +43,7 @@ USERS = {
     "pt_admin": ("district_admin", None, "310107"),
     "pd_admin": ("district_admin", None, "310115"),
     "doc_a": ("community_doctor", CHC_A, None),
+    "doc_b": ("community_doctor", CHC_B, None),
     "ob": ("obstetrician", HOSP, None),
     "ob_b": ("obstetrician", HOSP_B, None),
 }
@@ -74,6 +76,10 @@ def start_users(srv, clients):
     for name, (role, inst, dist) in USERS.items():
         srv.add_user(name, role, institution=inst, district=dist)
         clients[name] = srv.client(name)
+    # the first read loads the shipped sample as version 1 (the table is empty)
+    r = clients["city"].get("/api/v1/rescue-network")
+    if r.status != 200 or r.body["version"] != 1:
+        raise AssertionError("the sample network did not load: %r" % (r,))
 
 
 def setUpModule():
@@ -146,12 +152,13 @@ class Base(unittest.TestCase):
         self.assertEqual(r.status, 201, r)
         return r.body
 
-    def pregnancy(self, district, lmp_days=120):
-        w = self.woman(district)
+    def pregnancy(self, district, lmp_days=120, doc="doc_a"):
+        client = self.c(doc)
+        w = self.woman(district, client)
         body = {"woman_id": w["id"], "lmp": (today() - datetime.timedelta(days=lmp_days)).isoformat(),
-                "card": "small", "institution_id": CHC_A, "gravidity": 1, "parity": 0, "height_cm": 160,
-                "weight_kg": 55}
-        r = self.c("doc_a").post("/api/v1/pregnancies", body)
+                "card": "small", "institution_id": client.user["institution_id"], "gravidity": 1, "parity": 0,
+                "height_cm": 160, "weight_kg": 55}
+        r = client.post("/api/v1/pregnancies", body)
         self.assertEqual(r.status, 201, r)
         return w, r.body
 
@@ -791,7 +798,7 @@ class T6CriticalEvents(Base):
     def test_reviews_and_the_work_list(self):
         occurred = now() - datetime.timedelta(days=2)
         w_xh, _ = self.pregnancy("310104")
-        w_pd, _ = self.pregnancy("310115")
+        w_pd, _ = self.pregnancy("310115", doc="doc_b")
         a = self.report(kind="critical_maternal", woman_id=w_xh["id"], occurred_at=ts(occurred), cause="DIC",
                         place="医院")
         b = self.report(client=self.c("ob_b"), kind="maternal_death", woman_id=w_pd["id"], occurred_at=ts(occurred),
@@ -931,6 +938,9 @@ class T7Versions(Base):
         self.assertEqual(city.get("/api/v1/rescue-network").body["version"], 3)
         _, _, still3 = self.maternal("310104", client=self.c("ob_b"), from_institution_id=HOSP_B)
         self.assertEqual(still3["routing"]["network_version"], 3)
+        # without a label the version is named by its number
+        r = city.request("PUT", "/api/v1/rescue-network", json={k: v for k, v in body.items() if k != "label"})
+        self.assertEqual((r.status, r.body["version"], r.body["label"], r.body["current"]), (200, 5, "v5", True), r)
 
 
 if __name__ == "__main__":

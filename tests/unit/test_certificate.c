@@ -84,11 +84,11 @@ static void next_in_block(void **state)
 
 static void overlap(void **state)
 {
-    assert_true(cert_blocks_overlap(1, 100, 100, 200));   /* share one number */
-    assert_false(cert_blocks_overlap(1, 100, 101, 200));  /* adjacent */
-    assert_true(cert_blocks_overlap(50, 60, 1, 100));     /* inside */
-    assert_true(cert_blocks_overlap(1, 100, 50, 60));     /* around */
-    assert_false(cert_blocks_overlap(201, 300, 1, 200));  /* after */
+    assert_true(cert_blocks_overlap(1, 100, 100, 200));  /* share one number */
+    assert_false(cert_blocks_overlap(1, 100, 101, 200)); /* adjacent */
+    assert_true(cert_blocks_overlap(50, 60, 1, 100));    /* inside */
+    assert_true(cert_blocks_overlap(1, 100, 50, 60));    /* around */
+    assert_false(cert_blocks_overlap(201, 300, 1, 200)); /* after */
     assert_true(cert_blocks_overlap(7, 7, 7, 7));
 }
 
@@ -114,9 +114,9 @@ static void steps(void **state)
     assert_true(cert_step_transition_ok("pending", "failed"));
     assert_true(cert_step_transition_ok("failed", "pending")); /* retry */
     assert_true(cert_step_transition_ok("failed", "sent"));
-    assert_true(cert_step_transition_ok("sent", "sent"));      /* detail only */
+    assert_true(cert_step_transition_ok("sent", "sent")); /* detail only */
     assert_true(cert_step_transition_ok("done", "done"));
-    assert_false(cert_step_transition_ok("done", "failed"));   /* done is final */
+    assert_false(cert_step_transition_ok("done", "failed")); /* done is final */
     assert_false(cert_step_transition_ok("done", "pending"));
     assert_false(cert_step_transition_ok("sent", "pending"));
 }
@@ -124,8 +124,8 @@ static void steps(void **state)
 static void child_name_edges(void **state)
 {
     const char *why;
-    assert_true(preg_child_name_ok("王", &why));                              /* 1 character */
-    assert_true(preg_child_name_ok("王一二三四五六七八九十一二三四", &why)); /* 15 */
+    assert_true(preg_child_name_ok("王", &why));                                /* 1 character */
+    assert_true(preg_child_name_ok("王一二三四五六七八九十一二三四", &why));    /* 15 */
     assert_false(preg_child_name_ok("王一二三四五六七八九十一二三四五", &why)); /* 16 */
     assert_false(preg_child_name_ok("", &why));
     assert_false(preg_child_name_ok("Wang", &why));
@@ -184,12 +184,11 @@ static void pdf_holds_the_number(void **state)
     json_t *p = json_pack("{s:s, s:{s:s, s:s, s:s, s:i, s:i, s:f, s:{s:s, s:s, s:s}, s:s}, s:{s:s, s:i, s:s, s:s, "
                           "s:s, s:s, s:s}, s:n, s:s, s:s}",
                           "number", "X320101001", "child", "name", "王小明", "sex_label", "男 (male)", "born_at_text",
-                          "2025年03月01日08时30分", "ga_weeks", 39, "weight_g", 3200, "length_cm", 50.0,
-                          "birth_place", "province", "上海市", "city", "上海市", "district", "徐汇区",
-                          "institution_name", "某医院", "mother", "name", "李芳", "age", 30, "nationality", "中国",
-                          "ethnicity", "汉族", "address", "徐汇区某路1号", "id_type_label", "居民身份证", "id_number",
-                          "11010519491231002X", "father", "issue_date_text", "2025年03月05日",
-                          "issuing_institution_name", "某医院");
+                          "2025年03月01日08时30分", "ga_weeks", 39, "weight_g", 3200, "length_cm", 50.0, "birth_place",
+                          "province", "上海市", "city", "上海市", "district", "徐汇区", "institution_name", "某医院",
+                          "mother", "name", "李芳", "age", 30, "nationality", "中国", "ethnicity", "汉族", "address",
+                          "徐汇区某路1号", "id_type_label", "居民身份证", "id_number", "11010519491231002X", "father",
+                          "issue_date_text", "2025年03月05日", "issuing_institution_name", "某医院");
     assert_non_null(p);
     buf_t out = {0};
     char err[200];

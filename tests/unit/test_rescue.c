@@ -43,7 +43,7 @@ static int teardown(void **state)
     return 0;
 }
 
-/* ---- percentile ----------------------------------------------------------- */
+/* ---- percentile ---------------------------------------------------------- */
 
 static double pct(const double *in, size_t n, double p)
 {
@@ -55,7 +55,8 @@ static double pct(const double *in, size_t n, double p)
 static void test_percentile_constructed_sets(void **state)
 {
     (void)state;
-    /* 1..10 given out of order: h = 9·0.5 = 4.5 → 5 + 0.5·(6−5) = 5.5; h = 9·0.9 = 8.1 → 9 + 0.1·1 = 9.1 */
+    /* 1..10 given out of order: h = 9·0.5 = 4.5 → 5 + 0.5·(6−5) = 5.5; h = 9·0.9
+     * = 8.1 → 9 + 0.1·1 = 9.1 */
     const double ten[] = {7, 3, 10, 1, 9, 2, 8, 4, 6, 5};
     assert_float_equal(pct(ten, 10, 0.5), 5.5, 1e-12);
     assert_float_equal(pct(ten, 10, 0.9), 9.1, 1e-12);
@@ -102,21 +103,21 @@ static void test_minutes(void **state)
     assert_float_equal(rescue_minutes(1000 * MIN, 1045 * MIN), 45, 1e-12);
 }
 
-/* ---- the late-report rule ---------------------------------------------------- */
+/* ---- the late-report rule ------------------------------------------------ */
 
 static void test_late_rule_edge(void **state)
 {
     (void)state;
     int64_t occurred = 1700000000000LL;
-    assert_false(rescue_report_late(occurred, occurred + 24 * H, 24 * H));     /* exactly 24 h: on time */
-    assert_true(rescue_report_late(occurred, occurred + 24 * H + 1, 24 * H));  /* 1 ms more: late */
+    assert_false(rescue_report_late(occurred, occurred + 24 * H, 24 * H));      /* exactly 24 h: on time */
+    assert_true(rescue_report_late(occurred, occurred + 24 * H + 1, 24 * H));   /* 1 ms more: late */
     assert_true(rescue_report_late(occurred, occurred + 24 * H + MIN, 24 * H)); /* a minute more: late */
     assert_false(rescue_report_late(occurred, occurred + 24 * H - MIN, 24 * H));
     assert_false(rescue_report_late(occurred, occurred, 24 * H));
     assert_true(rescue_report_late(occurred, occurred + 72 * H, 24 * H));
 }
 
-/* ---- the state machine --------------------------------------------------------- */
+/* ---- the state machine --------------------------------------------------- */
 
 static void test_every_pair_of_states(void **state)
 {
@@ -201,7 +202,7 @@ static void test_visibility(void **state)
     /* an obstetrician at a centre hospital does not see the centre's referrals */
     scope_t ruijin_ob = scope_for(ROLE_OBSTETRICIAN, "ruijin", "310101", 0);
     assert_false(rescue_referral_visible(&ruijin_ob, ROLE_OBSTETRICIAN, center, from, pd, fd));
-    assert_true(rescue_referral_visible(&xuhui, ROLE_DISTRICT_ADMIN, center, from, pd, fd));   /* by hospital */
+    assert_true(rescue_referral_visible(&xuhui, ROLE_DISTRICT_ADMIN, center, from, pd, fd)); /* by hospital */
     assert_true(rescue_referral_visible(&xuhui, ROLE_DISTRICT_ADMIN, center, from, "310104", "310115"));
     assert_false(rescue_referral_visible(&xuhui, ROLE_DISTRICT_ADMIN, center, from, "310115", "310115"));
     assert_true(rescue_referral_visible(&city, ROLE_CITY_ADMIN, center, from, pd, fd));
@@ -218,7 +219,7 @@ static void test_transition_time(void **state)
     assert_int_equal(rescue_check_at(prev - 1, now, prev), RESCUE_AT_BEFORE_PREVIOUS);
 }
 
-/* ---- the network: routing and the pairing check ------------------------------------ */
+/* ---- the network: routing and the pairing check -------------------------- */
 
 /* The shipped sample, read with jansson into a rescue_network_t (strings
  * owned by the json tree). */
@@ -253,8 +254,8 @@ static void load_sample(sample_t *s)
             c->districts = s->districts[k][i];
             size_t j;
             json_t *d;
-            json_array_foreach(json_object_get(v, "districts"), j, d) s->districts[k][i][c->ndistricts++] =
-                json_string_value(d);
+            json_array_foreach(json_object_get(v, "districts"), j, d)
+                s->districts[k][i][c->ndistricts++] = json_string_value(d);
         }
     }
 }
@@ -272,11 +273,11 @@ static void test_route_every_district(void **state)
     static const struct {
         const char *district, *maternal, *newborn;
     } want[16] = {
-        {"310101", "ruijin", "ruijin"},    {"310104", "zhongshan", "ipmch"}, {"310105", "sh6", "ipmch"},
-        {"310106", "ruijin", "ruijin"},    {"310107", "zhongshan", "shch"},  {"310109", "sh1", "xinhua"},
-        {"310110", "xinhua", "xinhua"},    {"310112", "sh6", "fdch"},        {"310113", "xinhua", "xinhua"},
-        {"310114", "zhongshan", "shch"},   {"310115", "renji", "scmc"},      {"310116", "shphc", "fdch"},
-        {"310117", "sh1", "fdch"},         {"310118", "sh1", "shch"},        {"310120", "renji", "scmc"},
+        {"310101", "ruijin", "ruijin"},  {"310104", "zhongshan", "ipmch"}, {"310105", "sh6", "ipmch"},
+        {"310106", "ruijin", "ruijin"},  {"310107", "zhongshan", "shch"},  {"310109", "sh1", "xinhua"},
+        {"310110", "xinhua", "xinhua"},  {"310112", "sh6", "fdch"},        {"310113", "xinhua", "xinhua"},
+        {"310114", "zhongshan", "shch"}, {"310115", "renji", "scmc"},      {"310116", "shphc", "fdch"},
+        {"310117", "sh1", "fdch"},       {"310118", "sh1", "shch"},        {"310120", "renji", "scmc"},
         {"310151", "xinhua", "xinhua"},
     };
     assert_int_equal(refdata_district_count(g_ref), 16);
@@ -419,7 +420,7 @@ static void test_kind_names(void **state)
     assert_false(ce_kind_allows_woman(CE_UNDER5_DEATH));
 }
 
-/* ---- child deaths ----------------------------------------------------------------- */
+/* ---- child deaths -------------------------------------------------------- */
 
 static void test_child_death_windows(void **state)
 {
@@ -427,7 +428,8 @@ static void test_child_death_windows(void **state)
     fy_date_t bd = fy_date_from_civil(2024, 3, 1);
     int64_t born = (int64_t)bd * 86400000LL - FY_SHANGHAI_OFFSET_MS + 10 * H; /* 10:00 Shanghai */
     fy_err_t e;
-#define OK(kind, live, at) (memset(&e, 0, sizeof e), rescue_child_death_check(kind, live, born, bd, at, "occurred_at", &e))
+#define OK(kind, live, at)                                                                                             \
+    (memset(&e, 0, sizeof e), rescue_child_death_check(kind, live, born, bd, at, "occurred_at", &e))
     /* perinatal, live-born: within 7 days (168 h) */
     assert_int_equal(OK(CE_PERINATAL_DEATH, true, born), 0);
     assert_int_equal(OK(CE_PERINATAL_DEATH, true, born + 168 * H - 1), 0);

@@ -58,6 +58,8 @@ export function fmtInstant(s) {
   if (Number.isNaN(d.getTime())) return String(s).replace('T', ' ').slice(0, 16);
   return `${dayFmt.format(d)} ${timeFmt.format(d)}`;
 }
+// "已签发 (issued)" → "已签发": the API's labels carry English in brackets
+export function zh(s) { return s ? String(s).replace(/\s*\([^()]*\)\s*$/, '') : ''; }
 export function fmtDate(s) { return s ? String(s).slice(0, 10) : '—'; }
 export function ga(g) { return g && g.text ? `${g.text}周` : '—'; }
 export function gaFromLmp(lmp, on = today()) {

@@ -2,7 +2,7 @@
 // birth medical certificate, see its state, and follow the one-stop steps
 // (household registration, medical insurance, social security card).
 import { api } from '../lib/api.js';
-import { h, clear, card, field, wireForm, notice, errorNotice, loading, fmtInstant, toast, SEX } from '../lib/ui.js';
+import { h, clear, card, field, wireForm, notice, errorNotice, loading, fmtInstant, toast, SEX, zh } from '../lib/ui.js';
 import { ID_TYPES } from './women.js';
 
 const STEP_ICON = { pending: '…', sent: '→', done: '✓', failed: '!' };
@@ -49,8 +49,8 @@ function certCard(c) {
   const issued = c.status === 'issued';
   return card('出生医学证明',
     notice(issued ? 'ok' : c.status === 'voided' ? 'warn' : 'info',
-      h('strong', {}, (c.status_label || c.status).replace(/\s*\(.*\)$/, '')),
-      h('div', {}, `${(c.kind_label || '').replace(/\s*\(.*\)$/, '')} · 新生儿 ${c.child_name}`),
+      h('strong', {}, zh(c.status_label) || c.status),
+      h('div', {}, `${zh(c.kind_label)} · 新生儿 ${c.child_name}`),
       c.number ? h('div', {}, '证明编号 ', h('b', { 'data-testid': 'cert-number' }, c.number)) : null,
       c.issue_date ? h('div', {}, `签发日期 ${c.issue_date} · ${c.issuing_institution_name || ''}`) : h('div', { class: 'small' }, `申请时间 ${fmtInstant(c.applied_at)} · 由分娩医院审核签发`)),
     c.links?.pdf && issued ? h('a', { class: 'btn btn-block', href: c.links.pdf, target: '_blank', rel: 'noopener' }, '查看证明（PDF）') : null);
@@ -59,12 +59,12 @@ function certCard(c) {
 function oneStop(s) {
   const steps = s ? s.steps : ONE_STOP.map(([step, label]) => ({ step, label, status: 'pending' }));
   return card('出生一件事 办理进度',
-    s ? h('p', { class: 'small muted' }, `${(s.overall_label || '').replace(/\s*\(.*\)$/, '')} · 证明编号 ${s.certificate_number || '—'}`)
+    s ? h('p', { class: 'small muted' }, `${zh(s.overall_label)} · 证明编号 ${s.certificate_number || '—'}`)
       : h('p', { class: 'small muted' }, '出生医学证明签发后，户口登记、医保参保、社保卡申领将自动推送办理，无需重复提交材料。'),
     h('ol', { class: 'progress-steps', 'data-testid': 'one-stop' }, steps.map((st) => h('li', { class: `ps-${st.status}` },
       h('span', { class: 'ps-dot', 'aria-hidden': 'true' }, STEP_ICON[st.status] || '·'),
-      h('span', {}, h('b', {}, st.label || st.step), st.detail ? h('div', { class: 'small muted' }, st.detail) : null),
-      h('span', { class: 'small' }, (st.status_label || STEP_LABEL[st.status] || st.status).replace(/\s*\(.*\)$/, ''))))));
+      h('span', {}, h('b', {}, zh(st.label) || st.step), st.detail ? h('div', { class: 'small muted' }, st.detail) : null),
+      h('span', { class: 'small' }, zh(st.status_label) || STEP_LABEL[st.status] || st.status)))));
 }
 
 export async function render(ctx) {

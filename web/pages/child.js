@@ -76,7 +76,7 @@ export async function renderGrowth(box, child) {
   }, { label: '宝宝体重和身长随月龄变化的曲线' });
   const zs = Object.keys(Z).filter((k) => points.some((p) => p.zscores && p.zscores[k] != null));
   await draw(zChart, {
-    grid: { left: 8, right: 8, top: 36, bottom: 30, containLabel: true },
+    grid: { left: 8, right: 24, top: 64, bottom: 30, containLabel: true },
     tooltip: { trigger: 'axis' },
     legend: { top: 0, textStyle: { fontSize: 11 } },
     xAxis: axisX,
@@ -86,7 +86,7 @@ export async function renderGrowth(box, child) {
       data: points.filter((p) => p.zscores?.[k] != null).map((p) => [Number(p.age_months), p.zscores[k]]),
       ...(i === 0 ? {
         markArea: { silent: true, itemStyle: { color: 'rgba(46,125,50,0.08)' }, data: [[{ yAxis: -2 }, { yAxis: 2 }]] },
-        markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#c62828' }, label: { formatter: '{c}' }, data: [{ yAxis: -2 }, { yAxis: 2 }] },
+        markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#c62828' }, label: { position: 'insideEndTop', formatter: (p) => (p.value > 0 ? '+2' : '−2') }, data: [{ yAxis: -2 }, { yAxis: 2 }] },
       } : {}),
     })),
   }, { label: '宝宝生长 Z 评分曲线' });

@@ -3,7 +3,7 @@
 // ECharts; the district table; the high-risk and review lists; exports.
 import { api, districts } from '../lib/api.js';
 import {
-  h, clear, pageHead, card, table, badges, ga, link, loading, errorNotice, notice, missingNotice, busy, toast, today, COLORS,
+  h, clear, pageHead, card, table, badges, ga, link, loading, errorNotice, notice, missingNotice, busy, toast, today, COLORS, zh,
 } from '../lib/ui.js';
 import { icon } from '../lib/icons.js';
 import { draw, chartBox } from '../lib/charts.js';
@@ -70,7 +70,7 @@ export async function render(ctx) {
   const tableCard = card(groupBy === 'district' ? '各区指标表' : '本区各机构指标表', loading());
   const riskCard = card('高危专案', loading());
   const reviewCard = card('待评审', loading());
-  const colorCard = card('在管高危孕产妇颜色分布', colorChart);
+  const colorCard = card('在管高危孕产妇颜色分布', colorChart, h('p', { class: 'hint' }, '紫色（传染病）可与其他颜色并存，故各色之和可大于在管人数。'));
 
   clear(ctx.view,
     pageHead(city ? '全市看板' : `辖区概览 · ${dname}`, null),
@@ -124,7 +124,7 @@ export async function render(ctx) {
     const ind = info[selected];
     const groups = grouped.groups || [];
     const value = (g) => byId(g.indicators)[selected];
-    clear(groupCard, h('div', { class: 'card-head' }, h('h2', {}, `${groupWord}对比 · ${ind.name}`), h('span', { class: 'muted small' }, ind.unit || '')), groups.length ? groupChart : h('p', { class: 'empty' }, '本年度暂无数据'));
+    clear(groupCard, h('div', { class: 'card-head' }, h('h2', {}, `${groupWord}对比 · ${ind.name}`, groupBy === 'district' ? '' : h('span', { class: 'muted small' }, '（例数最多的12家）')), h('span', { class: 'muted small' }, ind.unit || '')), groups.length ? groupChart : h('p', { class: 'empty' }, '本年度暂无数据'));
     clear(monthCard, h('div', { class: 'card-head' }, h('h2', {}, `按月趋势 · ${ind.name}`), h('span', { class: 'muted small' }, ind.unit || '')), (monthly.groups || []).length ? monthChart : h('p', { class: 'empty' }, '本年度暂无数据'));
     const tooltip = {
       trigger: 'axis', axisPointer: { type: 'shadow' },
@@ -134,7 +134,10 @@ export async function render(ctx) {
       }).join('<br/>'),
     };
     if (groups.length) {
-      const sorted = [...groups].sort((a, b) => (value(b)?.value ?? -1) - (value(a)?.value ?? -1));
+      // districts: all, best first; institutions: the twelve with the most cases
+      const sorted = groupBy === 'district'
+        ? [...groups].sort((a, b) => (value(b)?.value ?? -1) - (value(a)?.value ?? -1))
+        : [...groups].sort((a, b) => (value(b)?.denominator ?? 0) - (value(a)?.denominator ?? 0)).slice(0, 12);
       draw(groupChart, {
         grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
         tooltip,
@@ -155,7 +158,7 @@ export async function render(ctx) {
         xAxis: { type: 'category', data: months.map((g) => g.label || g.key), boundaryGap: false },
         yAxis: { type: 'value', name: ind.unit || '', scale: true },
         series: [{
-          type: 'line', name: ind.name, smooth: true, symbolSize: 7, areaStyle: { opacity: 0.08 },
+          type: 'line', name: ind.name, smooth: false, symbolSize: 7, areaStyle: { opacity: 0.08 },
           data: months.map((g) => ({ value: byId(g.indicators)[selected]?.value ?? null, raw: byId(g.indicators)[selected] })),
           connectNulls: true,
         }],
@@ -191,7 +194,8 @@ export async function render(ctx) {
 
   // the table: one row per district (or institution), the main indicators as columns
   const cols = main.slice(0, 10);
-  const rows = grouped.groups || [];
+  const rows = groupBy === 'district' ? (grouped.groups || [])
+    : [...(grouped.groups || [])].sort((a, b) => (byId(b.indicators)[cols[0]]?.denominator ?? 0) - (byId(a.indicators)[cols[0]]?.denominator ?? 0));
   clear(tableCard, h('div', { class: 'card-head' }, h('h2', {}, groupBy === 'district' ? '各区指标表' : '本区各机构指标表'),
     h('span', { class: 'muted small' }, `${rows.length} ${groupBy === 'district' ? '个区' : '个机构'}`)),
   table([
@@ -222,22 +226,22 @@ function fillYears(sel, year, defYear, setQuery) {
 
 async function drawColors(el, query) {
   const colors = ['red', 'orange', 'yellow', 'purple'];
-  const counts = await Promise.all(colors.map((c) => countOf('high-risk', { ...query, color: c })));
+  const [all, ...counts] = await Promise.all([countOf('high-risk', query), ...colors.map((c) => countOf('high-risk', { ...query, color: c }))]);
   if (counts.some((c) => c.missing || c.error)) {
     el.replaceWith(errorNotice(counts.find((c) => c.error)?.error || { missing: true }, '高危专案'));
     return;
   }
   const data = colors.map((c, i) => ({ name: COLORS[c].label, value: counts[i].total, itemStyle: { color: { red: '#d32f2f', orange: '#f57c00', yellow: '#f2c200', purple: '#8e24aa' }[c] } }));
-  const sum = data.reduce((a, d) => a + d.value, 0);
+  const sum = all.total ?? data.reduce((a, d) => a + d.value, 0);
   await draw(el, {
     tooltip: { trigger: 'item', formatter: '{b}：{c} 人（{d}%）' },
     legend: { bottom: 0, icon: 'circle', itemWidth: 10, textStyle: { fontSize: 11 } },
     title: { text: String(sum), subtext: '在管人数', left: 'center', top: '34%', textStyle: { fontSize: 22 }, subtextStyle: { fontSize: 11 } },
     series: [{
-      type: 'pie', radius: ['45%', '68%'], center: ['50%', '45%'], avoidLabelOverlap: true,
-      label: { formatter: (p) => (p.value ? `${p.value}` : '') }, data,
+      type: 'pie', radius: ['45%', '70%'], center: ['50%', '45%'], minAngle: 6,
+      label: { position: 'inside', color: '#fff', fontWeight: 700, formatter: (p) => (p.value ? `${p.value}` : '') }, data,
     }],
-  }, { label: `在管高危孕产妇颜色分布：${data.map((d) => `${d.name} ${d.value} 人`).join('，')}` });
+  }, { label: `在管高危孕产妇 ${sum} 人，颜色分布（紫色可与其他颜色并存）：${data.map((d) => `${d.name} ${d.value} 人`).join('，')}` });
 }
 
 async function fillList(box, kind, title, query) {
@@ -254,7 +258,7 @@ async function fillList(box, kind, title, query) {
       ], items, { empty: '暂无高危专案' }));
     } else {
       clear(box, head, table([
-        { label: '类别', render: (e) => (e.kind_label || e.kind || '—').replace(/\s*\(.*\)$/, '') },
+        { label: '类别', render: (e) => zh(e.kind_label) || e.kind || '—' },
         { label: '对象', render: (e) => e.patient?.name || e.patient?.child_name || '—' },
         { label: '发生', render: (e) => String(e.occurred_at || '').slice(0, 10), class: 'nowrap' },
         { label: '', render: (e) => (e.late ? h('span', { class: 'tag tag-late' }, '迟报') : '') },

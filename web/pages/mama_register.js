@@ -3,7 +3,7 @@
 // few health facts → confirm. Field errors go back to the step that has them.
 import { api, districts } from '../lib/api.js';
 import {
-  h, clear, card, field, readForm, showErrors, clearErrors, busy, notice, today, gaFromLmp, addDays, link, normalizeDate,
+  h, clear, card, field, readForm, showErrors, clearErrors, busy, notice, today, gaFromLmp, addDays, link, normalizeDate, zh,
 } from '../lib/ui.js';
 import { icon } from '../lib/icons.js';
 
@@ -65,7 +65,7 @@ export async function render(ctx) {
       h('div', { class: `notice ${g.in_time ? 'notice-info' : 'notice-warn'}` },
         h('div', {}, `孕 `, h('b', {}, g.ga.text), ' 周 · 预产期 ', h('b', {}, g.edd)),
         h('div', {}, '小卡建册最晚日期：', h('b', { 'data-testid': 'deadline' }, g.small_card_deadline), g.in_time ? `（还有 ${g.days_left} 天）` : ''),
-        h('div', { class: 'small' }, g.advice.replace(/\s*\(.*\)$/, ''))),
+        h('div', { class: 'small' }, zh(g.advice))),
       h('div', { class: 'field', 'data-for': 'institution_id', role: 'radiogroup', 'aria-label': `${g.district_name}的社区卫生服务中心` },
         h('span', { style: { fontWeight: 600, fontSize: '.88rem', color: 'var(--ink-2)' } }, `${g.district_name}的社区卫生服务中心（请选择一个）`),
         g.centres.map((c, i) => h('label', { class: 'choice' },

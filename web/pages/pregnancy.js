@@ -127,7 +127,7 @@ function sideLists(p) {
       (p.notices || []).length ? h('ul', { class: 'list-plain small' }, p.notices.map((n) => h('li', {},
         h('span', {}, n.text), h('span', { class: 'tag tag-muted nowrap' }, `${n.recipient_name || n.recipient} · ${n.status === 'sent' ? '已送达' : '已报告'}`)))) : null));
   }
-  parts.push(card('产检安排', scheduleView(p)));
+  if (p.status === 'open') parts.push(card('产检安排', scheduleView(p)));
   parts.push(card('风险评估记录', h('ol', { class: 'list-plain' }, (p.risk_history || []).slice(0, 12).map((r) => h('li', {},
     h('span', {}, h('b', { class: 'nowrap' }, r.on_date), ` ${TRIGGER[r.trigger] || r.trigger}`), badges(r.color, r.purple))))));
   if ((p.appointments || []).length) {
@@ -160,6 +160,10 @@ function header(p) {
   if (p.overdue) flags.push(h('span', { class: 'tag tag-late', 'data-testid': 'overdue' }, '逾期未检'));
   if (p.case?.state === 'open') flags.push(h('span', { class: 'tag tag-warn' }, '专案管理中'));
   const daysToEdd = daysBetween(today(), p.edd);
+  // the factor list opens full width under the header, not in the narrow column
+  const risk = riskBadge(p.risk);
+  const panel = risk.querySelector('.risk-panel');
+  panel.remove();
   return card(null, h('div', { class: 'record-head' },
     h('div', {},
       h('div', { class: 'record-name' }, h('h1', { tabindex: '-1' }, w.name),
@@ -167,7 +171,7 @@ function header(p) {
         link(`#/women/${w.id}`, '妇女档案')),
       h('div', { class: 'flags' }, flags),
       h('div', { class: 'big-ga' },
-        h('div', {}, h('div', { class: 'k' }, p.status === 'open' ? '孕周' : '终止孕周'), h('div', { class: 'v', 'data-testid': 'ga' }, ga(p.ga))),
+        h('div', {}, h('div', { class: 'k' }, p.status === 'open' ? '孕周' : p.status === 'delivered' ? '分娩孕周' : '终止孕周'), h('div', { class: 'v', 'data-testid': 'ga' }, ga(p.ga))),
         h('div', {}, h('div', { class: 'k' }, '预产期'), h('div', { class: 'v', 'data-testid': 'edd' }, fmtDate(p.edd)),
           p.status === 'open' && daysToEdd >= 0 ? h('div', { class: 'small muted' }, `距预产期 ${daysToEdd} 天`) : null),
         h('div', {}, h('div', { class: 'k' }, '末次月经'), h('div', { class: 'v' }, fmtDate(p.lmp)),
@@ -176,7 +180,7 @@ function header(p) {
       h('div', { class: 'small muted' },
         (p.cards || []).map((c) => `${c.label}：${c.institution_name}（${c.date}，孕${c.ga.text}周）`).join('；'),
         ` · 孕${p.history.gravidity}产${p.history.parity} · BMI ${p.bmi ?? '—'} · 胎儿数 ${p.fetuses}`)),
-    h('div', { class: 'record-risk' }, h('div', { class: 'k muted small' }, '妊娠风险（点击查看因素）'), riskBadge(p.risk))));
+    h('div', { class: 'record-risk' }, h('div', { class: 'k muted small' }, '妊娠风险（点击查看因素）'), risk)), panel);
 }
 
 export async function render(ctx) {

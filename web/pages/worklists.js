@@ -2,7 +2,7 @@
 // officials) reviews, each with its count; filters and paging.
 import { api, districts } from '../lib/api.js';
 import {
-  h, clear, pageHead, card, table, badges, badge, ga, fmtDate, fmtInstant, link, errorNotice, loading, PP_TASK, SEX,
+  h, clear, pageHead, card, table, badges, badge, ga, fmtDate, fmtInstant, link, errorNotice, loading, PP_TASK, SEX, zh,
 } from '../lib/ui.js';
 import { LISTS, LISTS_BY_ROLE, countOf } from '../lib/worklists.js';
 
@@ -58,7 +58,6 @@ const COLUMNS = {
   ],
 };
 
-const zh = (s) => (s ? String(s).replace(/\s*\(.*\)$/, '') : '');
 
 // Lists from other parts of fuyou whose rows are not pregnancies: show what
 // they carry, with Chinese column names where known.

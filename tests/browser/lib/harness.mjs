@@ -111,10 +111,14 @@ export async function launchBrowser({ viewport = { width: 1366, height: 900 } } 
   };
 }
 
+// Transient toasts hidden; the phone tab bar drawn at the foot of the page
+// rather than where the first screen ended.
+const SHOT_STYLE = '#toast { display: none !important; } .mama-nav { position: absolute !important; }';
+
 export async function screenshot(page, name) {
   mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: true, style: SHOT_STYLE });
   console.log(`  screenshot ${path.relative(ROOT, file)}`);
   return file;
 }
@@ -194,6 +198,7 @@ export async function run(name, body) {
       try { await screenshot(browser.page, `FAIL-${name}`); } catch (_) { /* page may be gone */ }
       if (browser.errors.length) console.error(browser.errors.join('\n'));
     }
+    if (server) console.error(`server stderr (last lines):\n${server.stderr().split('\n').slice(-30).join('\n')}`);
   } finally {
     if (browser) await browser.close().catch((e) => { failed = true; console.error(e); });
     if (server) await server.stop().catch((e) => { failed = true; console.error(e); });
@@ -204,4 +209,19 @@ export async function run(name, body) {
 
 export function assert(cond, message) {
   if (!cond) throw new Error(`assertion failed: ${message}`);
+}
+
+// How many sampled pixels of the canvas inside `locator` are painted (an
+// ECharts chart draws into a 2-D canvas): 0 means an empty chart.
+export async function paintedPixels(locator) {
+  await locator.locator('canvas').first().waitFor();
+  return locator.evaluate((el) => {
+    let n = 0;
+    for (const c of el.querySelectorAll('canvas')) {
+      if (!c.width || !c.height) continue;
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (let i = 3; i < d.length; i += 4 * 7) if (d[i] !== 0) n++;
+    }
+    return n;
+  });
 }
