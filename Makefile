@@ -33,9 +33,15 @@ test-build: deps
 test: test-build
 	@cd $(BUILD_TEST) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
+	@scripts/fuzz.sh $(or $(FUZZ_TEST_SECONDS),5)
 
 bench: deps
 	@bench/run.sh
+
+# libFuzzer targets (tests/fuzz/): build-fuzz/ with clang, each target run
+# for FUZZ_SECONDS (default 60) after replaying tests/fuzz/regressions/.
+fuzz: deps
+	@scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_TEST) build-bench build-fuzz

@@ -14,6 +14,8 @@
 #define STMT_CACHE 128
 #define GROUP_MAX 512
 
+#define DYN_CACHE 32
+
 struct conn {
     sqlite3 *db;
     struct {
@@ -21,6 +23,13 @@ struct conn {
         sqlite3_stmt *stmt;
     } cache[STMT_CACHE];
     int ncache;
+    /* statements built at run time (searches with optional filters), keyed
+     * by their text: a few shapes recur */
+    struct {
+        char *sql;
+        sqlite3_stmt *stmt;
+    } dyn[DYN_CACHE];
+    int ndyn, next_dyn;
 };
 
 struct job {
@@ -120,6 +129,35 @@ sqlite3_stmt *sq_stmt(store_tx_t *tx, const char *sql, fy_err_t *e)
     return s;
 }
 
+int sq_prepare(store_tx_t *tx, const char *sql, sqlite3_stmt **out)
+{
+    struct conn *c = tx->conn;
+    for (int i = 0; i < c->ndyn; i++)
+        if (strcmp(c->dyn[i].sql, sql) == 0) {
+            *out = c->dyn[i].stmt;
+            return SQLITE_OK;
+        }
+    sqlite3_stmt *s;
+    int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    int slot = c->ndyn < DYN_CACHE ? c->ndyn++ : (c->next_dyn++ % DYN_CACHE);
+    if (c->dyn[slot].stmt) {
+        sqlite3_finalize(c->dyn[slot].stmt);
+        free(c->dyn[slot].sql);
+    }
+    c->dyn[slot].sql = strdup(sql);
+    c->dyn[slot].stmt = s;
+    *out = s;
+    return SQLITE_OK;
+}
+
+void sq_done(sqlite3_stmt *s)
+{
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+}
+
 const char *sq_text(store_tx_t *tx, sqlite3_stmt *s, int col)
 {
     const unsigned char *t = sqlite3_column_text(s, col);
@@ -187,6 +225,11 @@ static void conn_close(struct conn *c)
     for (int i = 0; i < c->ncache; i++)
         sqlite3_finalize(c->cache[i].stmt);
     c->ncache = 0;
+    for (int i = 0; i < c->ndyn; i++) {
+        sqlite3_finalize(c->dyn[i].stmt);
+        free(c->dyn[i].sql);
+    }
+    c->ndyn = 0;
     if (c->db)
         sqlite3_close(c->db);
     c->db = NULL;
@@ -205,7 +248,7 @@ static void reset_busy(sqlite3 *db)
  * connection instead of parsed each time. */
 static int control(struct conn *c, const char *sql, fy_err_t *e)
 {
-    store_tx_t tx = {c, NULL, false, NULL};
+    store_tx_t tx = {.conn = c};
     sqlite3_stmt *s = sq_stmt(&tx, sql, e);
     if (!s)
         return -1;
@@ -341,7 +384,7 @@ static void *writer_main(void *arg)
         uint8_t tx_hash[32];
         memcpy(tx_hash, st->audit_hash, 32);
         for (struct job *j = batch; j; j = j->next) {
-            store_tx_t tx = {&st->writer, j->arena, true, st};
+            store_tx_t tx = {.conn = &st->writer, .arena = j->arena, .writing = true, .st = st};
             fy_err_t se = {0};
             control(&st->writer, SQL_SAVEPOINT, &se);
             sq_audit_tail_save(st);
@@ -456,7 +499,7 @@ int store_read(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
     struct conn *c = reader(st, e);
     if (!c)
         return -1;
-    store_tx_t tx = {c, a, false, st};
+    store_tx_t tx = {.conn = c, .arena = a, .st = st};
     if (control(c, SQL_BEGIN, e))
         return -1;
     int rc = fn(&tx, ctx, e);

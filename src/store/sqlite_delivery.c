@@ -218,17 +218,17 @@ int store_children_search(store_tx_t *tx, const store_child_query_t *q, store_ch
 
     /* dynamic SQL: prepared per call, like store_women_search */
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(sq_db(tx), count_sql, -1, &s, NULL);
+    int rc = sq_prepare(tx, count_sql, &s);
     if (rc != SQLITE_OK)
         return sq_fail(tx, rc, e);
     bind_child_query(s, q);
     rc = sqlite3_step(s);
     *total = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_finalize(s);
+    sq_done(s);
     if (rc != SQLITE_ROW)
         return sq_fail(tx, rc, e);
 
-    rc = sqlite3_prepare_v2(sq_db(tx), list_sql, -1, &s, NULL);
+    rc = sq_prepare(tx, list_sql, &s);
     if (rc != SQLITE_OK)
         return sq_fail(tx, rc, e);
     bind_child_query(s, q);
@@ -238,7 +238,7 @@ int store_children_search(store_tx_t *tx, const store_child_query_t *q, store_ch
     *n = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < q->limit)
         read_child(tx, s, &(*out)[(*n)++]);
-    sqlite3_finalize(s);
+    sq_done(s);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return sq_fail(tx, rc, e);
     return 0;

@@ -15,6 +15,10 @@ struct store_tx {
     arena_t *arena;
     bool writing;
     store_t *st;
+    /* the visits of one pregnancy, read once per unit (sqlite_pregnancy.c) */
+    int64_t visits_memo_id;
+    store_visit_t *visits_memo;
+    int visits_memo_n;
 };
 
 /* A cached prepared statement for a static SQL string (keyed by address),
@@ -23,6 +27,11 @@ sqlite3_stmt *sq_stmt(store_tx_t *tx, const char *sql, fy_err_t *e);
 sqlite3 *sq_db(store_tx_t *tx);
 /* Turns a SQLite failure into a 503 (or 409 for a constraint). Returns -1. */
 int sq_fail(store_tx_t *tx, int rc, fy_err_t *e);
+/* A statement for SQL built at run time, cached by its text on the
+ * connection (an sqlite3 return code). Give it back with sq_done, never
+ * finalize it. */
+int sq_prepare(store_tx_t *tx, const char *sql, sqlite3_stmt **out);
+void sq_done(sqlite3_stmt *s);
 /* Column text copied into the unit's arena; NULL for SQL NULL. */
 const char *sq_text(store_tx_t *tx, sqlite3_stmt *s, int col);
 /* Binds a string or NULL. */

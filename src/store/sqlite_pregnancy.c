@@ -221,7 +221,7 @@ int store_pregnancies_search(store_tx_t *tx, const store_pregnancy_query_t *q, s
     buf_free(&where);
     for (int pass = 0; pass < 2; pass++) {
         sqlite3_stmt *s;
-        int rc = sqlite3_prepare_v2(sq_db(tx), sqls[pass], -1, &s, NULL);
+        int rc = sq_prepare(tx, sqls[pass], &s);
         if (rc != SQLITE_OK)
             return sq_fail(tx, rc, e);
         sq_bind_named(s, ":status", q->status);
@@ -240,7 +240,7 @@ int store_pregnancies_search(store_tx_t *tx, const store_pregnancy_query_t *q, s
             if (rc == SQLITE_DONE)
                 rc = SQLITE_ROW;
         }
-        sqlite3_finalize(s);
+        sq_done(s);
         if (rc != SQLITE_ROW)
             return sq_fail(tx, rc, e);
     }
@@ -376,6 +376,7 @@ void sq_pregnancy_init(void)
 
 int store_visit_insert(store_tx_t *tx, store_visit_t *v, fy_err_t *e)
 {
+    tx->visits_memo_id = 0;
     sqlite3_stmt *s = sq_stmt(tx, visit_insert_sql(), e);
     if (!s)
         return -1;
@@ -406,6 +407,11 @@ int store_visit_insert(store_tx_t *tx, store_visit_t *v, fy_err_t *e)
 
 int store_visits_of(store_tx_t *tx, int64_t pregnancy_id, store_visit_t **out, int *n, fy_err_t *e)
 {
+    if (tx->visits_memo_id == pregnancy_id) {
+        *out = tx->visits_memo;
+        *n = tx->visits_memo_n;
+        return 0;
+    }
     sqlite3_stmt *s = sq_stmt(tx, visit_select_sql(), e);
     if (!s)
         return -1;
@@ -439,7 +445,12 @@ int store_visits_of(store_tx_t *tx, int64_t pregnancy_id, store_visit_t **out, i
         v->created_at = sqlite3_column_int64(s, c++);
     }
     *out = arr;
-    return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
+    if (rc != SQLITE_DONE)
+        return sq_fail(tx, rc, e);
+    tx->visits_memo_id = pregnancy_id;
+    tx->visits_memo = arr;
+    tx->visits_memo_n = *n;
+    return 0;
 }
 
 /* ---- risk gradings ---------------------------------------------------- */
@@ -798,7 +809,7 @@ int store_worklist(store_tx_t *tx, const store_worklist_query_t *q, store_workli
     buf_free(&from);
     for (int pass = 0; pass < 2; pass++) {
         sqlite3_stmt *s;
-        int rc = sqlite3_prepare_v2(sq_db(tx), sqls[pass], -1, &s, NULL);
+        int rc = sq_prepare(tx, sqls[pass], &s);
         if (rc != SQLITE_OK)
             return sq_fail(tx, rc, e);
         sq_bind_named(s, ":color", q->color);
@@ -833,7 +844,7 @@ int store_worklist(store_tx_t *tx, const store_worklist_query_t *q, store_workli
             if (rc == SQLITE_DONE)
                 rc = SQLITE_ROW;
         }
-        sqlite3_finalize(s);
+        sq_done(s);
         if (rc != SQLITE_ROW)
             return sq_fail(tx, rc, e);
     }

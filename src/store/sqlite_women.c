@@ -245,7 +245,7 @@ int store_women_search(store_tx_t *tx, const store_women_query_t *q, store_woman
 
     /* dynamic SQL: prepared per call (few shapes; cheap next to the search) */
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(sq_db(tx), count_sql, -1, &s, NULL);
+    int rc = sq_prepare(tx, count_sql, &s);
     if (rc != SQLITE_OK)
         return sq_fail(tx, rc, e);
     for (int pass = 0; pass < 2; pass++) {
@@ -256,10 +256,10 @@ int store_women_search(store_tx_t *tx, const store_women_query_t *q, store_woman
         if (pass == 0) {
             rc = sqlite3_step(s);
             *total = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-            sqlite3_finalize(s);
+            sq_done(s);
             if (rc != SQLITE_ROW)
                 return sq_fail(tx, rc, e);
-            rc = sqlite3_prepare_v2(sq_db(tx), list_sql, -1, &s, NULL);
+            rc = sq_prepare(tx, list_sql, &s);
             if (rc != SQLITE_OK)
                 return sq_fail(tx, rc, e);
             continue;
@@ -270,7 +270,7 @@ int store_women_search(store_tx_t *tx, const store_women_query_t *q, store_woman
         *n = 0;
         while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < q->limit)
             read_woman(tx, s, &(*out)[(*n)++]);
-        sqlite3_finalize(s);
+        sq_done(s);
         if (rc != SQLITE_DONE && rc != SQLITE_ROW)
             return sq_fail(tx, rc, e);
     }

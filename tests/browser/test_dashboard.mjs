@@ -47,7 +47,7 @@ await run('dashboard', async ({ base, page, step }) => {
       const n = await paintedPixels(charts.nth(i));
       assert(n > 200, `chart ${i} painted (${n} pixels)`);
     }
-    const table = await page.locator('table').first().innerText();
+    const table = await page.getByTestId('indicator-table').locator('table').innerText();
     assert(table.includes('徐汇区') && table.includes('黄浦区') && table.includes('浦东新区'), 'district table has the three districts');
     await page.getByRole('link', { name: '周佳怡' }).waitFor(); // high-risk list on the dashboard
     await screenshot(page, 'dashboard-1-city');

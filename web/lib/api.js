@@ -42,10 +42,17 @@ async function request(method, path, { query, body, headers, raw } = {}) {
     init.body = JSON.stringify(body);
   }
   let res;
-  try {
-    res = await fetch(url(path, query), init);
-  } catch (e) {
-    throw new ApiError(0, { detail: '无法连接服务器，请检查网络后重试 (the server cannot be reached)' });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      res = await fetch(url(path, query), init);
+      break;
+    } catch (e) {
+      // a read may be retried once (a dropped keep-alive connection); a write never
+      if (method !== 'GET' || attempt > 0) {
+        throw new ApiError(0, { detail: '无法连接服务器，请检查网络后重试 (the server cannot be reached)' });
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
   }
   if (res.ok && raw) return res;
   const type = res.headers.get('Content-Type') || '';

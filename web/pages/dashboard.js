@@ -118,7 +118,8 @@ export async function render(ctx) {
   const all = total.indicators || [];
   const info = byId(all);
   const main = MAIN.filter((id) => info[id]);
-  let selected = info[ctx.query.ind] ? ctx.query.ind : (main.find((id) => info[id].denominator > 0) || main[0] || all[0]?.id);
+  let selected = info[ctx.query.ind] ? ctx.query.ind
+    : (main.find((id) => info[id].numerator > 0) || main.find((id) => info[id].denominator > 0) || main[0] || all[0]?.id);
 
   const paintCharts = () => {
     const ind = info[selected];
@@ -196,6 +197,7 @@ export async function render(ctx) {
   const cols = main.slice(0, 10);
   const rows = groupBy === 'district' ? (grouped.groups || [])
     : [...(grouped.groups || [])].sort((a, b) => (byId(b.indicators)[cols[0]]?.denominator ?? 0) - (byId(a.indicators)[cols[0]]?.denominator ?? 0));
+  tableCard.dataset.testid = 'indicator-table';
   clear(tableCard, h('div', { class: 'card-head' }, h('h2', {}, groupBy === 'district' ? '各区指标表' : '本区各机构指标表'),
     h('span', { class: 'muted small' }, `${rows.length} ${groupBy === 'district' ? '个区' : '个机构'}`)),
   table([
@@ -239,7 +241,8 @@ async function drawColors(el, query) {
     title: { text: String(sum), subtext: '在管人数', left: 'center', top: '34%', textStyle: { fontSize: 22 }, subtextStyle: { fontSize: 11 } },
     series: [{
       type: 'pie', radius: ['45%', '70%'], center: ['50%', '45%'], minAngle: 6,
-      label: { position: 'inside', color: '#fff', fontWeight: 700, formatter: (p) => (p.value ? `${p.value}` : '') }, data,
+      label: { position: 'inside', color: '#fff', fontWeight: 700, formatter: (p) => (p.value ? `${p.value}` : '') },
+      data: data.filter((d) => d.value > 0),
     }],
   }, { label: `在管高危孕产妇 ${sum} 人，颜色分布（紫色可与其他颜色并存）：${data.map((d) => `${d.name} ${d.value} 人`).join('，')}` });
 }

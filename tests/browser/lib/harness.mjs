@@ -90,8 +90,11 @@ export async function launchBrowser({ viewport = { width: 1366, height: 900 } } 
   });
   context.setDefaultTimeout(20000);
   const errors = [];
+  const consoleLog = [];
   const watch = (page) => {
     page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleLog.push(`${m.type()}: ${m.text()}`); });
+    page.on('requestfailed', (r) => consoleLog.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
     page.on('request', (r) => {
       const u = r.url();
       if (!u.startsWith('http://127.0.0.1') && !u.startsWith('data:') && !u.startsWith('blob:') && !u.startsWith('about:')) {
@@ -103,7 +106,7 @@ export async function launchBrowser({ viewport = { width: 1366, height: 900 } } 
   context.on('page', watch);
   const page = context.pages()[0] || await context.newPage();
   return {
-    context, page, errors,
+    context, page, errors, consoleLog,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
@@ -197,6 +200,7 @@ export async function run(name, body) {
     if (browser) {
       try { await screenshot(browser.page, `FAIL-${name}`); } catch (_) { /* page may be gone */ }
       if (browser.errors.length) console.error(browser.errors.join('\n'));
+      if (browser.consoleLog.length) console.error(`browser console:\n${browser.consoleLog.slice(-20).join('\n')}`);
     }
     if (server) console.error(`server stderr (last lines):\n${server.stderr().split('\n').slice(-30).join('\n')}`);
   } finally {

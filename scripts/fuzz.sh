@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (tests/fuzz/fuzz_*.c) in build-fuzz/ with
+# clang, then for each target: replays every input under
+# tests/fuzz/regressions/NAME/ (crashes found before: they must pass now),
+# and fuzzes for SECONDS seconds on the corpus build-fuzz/corpus/NAME, seeded
+# from tests/fuzz/seeds/NAME/ (fuzz_api also writes fresh seeds from its
+# set-up requests, so they match the current route table).
+#
+#   scripts/fuzz.sh [SECONDS] [NAME...]     (default 60 s, every target)
+#
+# Used by `make fuzz` (FUZZ_SECONDS, default 60) and by `make test` (5 s
+# each). A crash leaves its input in build-fuzz/artifacts/NAME/ and fails the
+# run: copy the input to tests/fuzz/regressions/NAME/ and fix the bug.
+# FUZZ_JOBS=N runs N fuzzing processes per target (libFuzzer -fork).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+secs=${1:-60}
+shift || true
+build=${BUILD_FUZZ:-build-fuzz}
+jobs=${JOBS:-$(nproc)}
+
+cc=${FUZZ_CC:-}
+if [ -z "$cc" ]; then
+  for c in clang clang-14; do command -v "$c" >/dev/null && { cc=$c; break; }; done
+fi
+if [ -z "$cc" ]; then
+  echo "fuzz: clang is missing (scripts/deps.sh installs clang and libclang-rt-14-dev)" >&2
+  exit 1
+fi
+
+cmake -S . -B "$build" -DCMAKE_C_COMPILER="$cc" -DFUYOU_FUZZ=ON >/dev/null
+cmake --build "$build" -j "$jobs" --target fuzz_targets
+
+if [ $# -gt 0 ]; then
+  names=("$@")
+else
+  names=()
+  for f in tests/fuzz/fuzz_*.c; do names+=("$(basename "$f" .c)"); done
+fi
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:allocator_may_return_null=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export FUYOU_FUZZ_DATA=$root/data
+status=0
+summary=()
+for name in "${names[@]}"; do
+  bin=$build/fuzz/$name
+  corpus=$build/corpus/$name
+  art=$build/artifacts/$name
+  log=$build/logs/$name.log
+  mkdir -p "$corpus" "$art" "$build/logs"
+  if [ -d "tests/fuzz/seeds/$name" ]; then
+    cp -n "tests/fuzz/seeds/$name"/* "$corpus"/ 2>/dev/null || true
+  fi
+  # 1. the regressions: every crash found so far, replayed first
+  regs=()
+  if [ -d "tests/fuzz/regressions/$name" ]; then
+    while IFS= read -r -d '' f; do regs+=("$f"); done \
+      < <(find "tests/fuzz/regressions/$name" -type f ! -name '*.md' ! -name '.*' -print0 | sort -z)
+  fi
+  if [ ${#regs[@]} -gt 0 ]; then
+    if ! "$bin" -runs=1 "${regs[@]}" >"$log.regressions" 2>&1; then
+      echo "fuzz: $name: a regression input fails again (log: $log.regressions)" >&2
+      tail -n 40 "$log.regressions" >&2
+      status=1
+      summary+=("$name: REGRESSION")
+      continue
+    fi
+  fi
+  # 2. fuzzing
+  seedenv=()
+  [ "$name" = fuzz_api ] && seedenv=(FUZZ_API_SEEDS="$root/$corpus")
+  fork=()
+  [ -n "${FUZZ_JOBS:-}" ] && fork=(-fork="$FUZZ_JOBS")
+  if env "${seedenv[@]}" "$bin" "$corpus" -max_total_time="$secs" -timeout=25 -rss_limit_mb=4096 \
+      -max_len=65536 -print_final_stats=1 -artifact_prefix="$root/$art/" "${fork[@]}" >"$log" 2>&1; then
+    execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1 || true)
+    summary+=("$name: ok, ${execs:-?} inputs in ${secs}s, ${#regs[@]} regressions replayed")
+  else
+    echo "fuzz: $name found a failure (log: $log; input in $art/):" >&2
+    grep -E 'ERROR|SUMMARY|runtime error|check failed|fuzz_api:|Test unit written' "$log" | head -n 20 >&2 || true
+    status=1
+    summary+=("$name: FAILED (see $log)")
+  fi
+done
+printf 'fuzz: %s\n' "${summary[@]}"
+exit $status
