@@ -4,7 +4,7 @@ BUILD      ?= build
 BUILD_TEST ?= build-test
 PORT       ?= 8080
 DB         ?= var/fuyou.db
-DEMO_BIRTHS ?= 2000
+DEMO_BIRTHS ?= 1000
 JOBS       ?= $(shell nproc)
 
 .PHONY: all deps build run test test-build bench bench-compare fuzz clean

@@ -56,6 +56,16 @@ static void make_idnum(rng_t *r, const char *area, fy_date_t birth, char out[19]
     out[18] = 0;
 }
 
+/* The same for a man (odd sequence number): the father on a certificate. */
+static void make_male_idnum(rng_t *r, const char *area, fy_date_t birth, char out[19])
+{
+    make_idnum(r, area, birth, out);
+    /* the sequence's last digit is odd for a man; even ones are 0..8 */
+    out[16] = (char)(out[16] + 1);
+    out[17] = idnum_check_char(out);
+    out[18] = 0;
+}
+
 static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
                                        "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "高", "罗"};
 static const char *const given[] = {"静", "丽", "敏", "燕", "艳", "娟", "霞", "婷", "雪", "慧",
@@ -172,7 +182,7 @@ typedef struct {
     app_t *app;
     const http_route_t *routes;
     size_t nroutes;
-    api_user_t doctor, obstetrician, system;
+    api_user_t city_admin;
     long requests, failures;
 } city_t;
 
@@ -256,6 +266,11 @@ typedef struct {
     const ref_district_t *district;
     inst_list_t chcs, hospitals;
 } district_pool_t;
+
+static int64_t post_at(city_t *c, const api_user_t *u, const char *path, json_t *body, int64_t when)
+{
+    return call(c, u, "POST", path, body, when);
+}
 
 static const char *const cs_indications[] = {"胎位异常", "瘢痕子宫", "胎儿窘迫", "头盆不称", "前置胎盘",
                                              "妊娠期高血压疾病", "双胎妊娠", "巨大儿"};
@@ -345,6 +360,190 @@ static json_t *visit_body(gen_t *g, fy_date_t date, int ga, double pre_weight, b
 }
 
 static void path_of(char *out, size_t cap, const char *fmt, int64_t id) { snprintf(out, cap, fmt, (long long)id); }
+
+/* The live-born children of a delivery, read back through the API's own
+ * list (the delivery reply is not rendered in bulk mode). */
+struct kids_ctx {
+    store_child_query_t q;
+    store_child_t *rows;
+    int n;
+    int64_t total;
+};
+
+static int kids_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
+{
+    struct kids_ctx *c = vctx;
+    return store_children_search(tx, &c->q, &c->rows, &c->n, &c->total, e);
+}
+
+static int children_of(city_t *c, const api_user_t *u, int64_t pid, int64_t *ids, int max)
+{
+    arena_t *a = arena_new();
+    struct kids_ctx ctx = {{.scope = &u->scope, .pregnancy_id = pid, .limit = max}, NULL, 0, 0};
+    fy_err_t e = {0};
+    int n = 0;
+    if (store_read(c->app->store, a, kids_unit, &ctx, &e) == 0)
+        for (int i = 0; i < ctx.n && i < max; i++)
+            ids[n++] = ctx.rows[i].id;
+    arena_free(a);
+    return n;
+}
+
+/* Screening, the certificate, child checks and the rare referral or death
+ * of each live-born child. */
+static void newborns(gen_t *g, int64_t pid, int64_t woman, const char *mother_name, const char *mother_idn,
+                     district_pool_t *pool, const ref_institution_t *hosp, const api_user_t *obs,
+                     const api_user_t *doc, fy_date_t dday, int64_t dms, int birth_ga)
+{
+    city_t *c = g->city;
+    rng_t *r = &g->r;
+    int64_t kids[6];
+    int nk = children_of(c, &c->city_admin, pid, kids, 6);
+    (void)woman;
+    char path[128], when[32];
+    for (int k = 0; k < nk; k++) {
+        /* newborn screening at the delivery hospital: blood spot after 72 h, hearing before discharge */
+        static const struct {
+            const char *kind, *panel;
+            int hours;
+            double p;
+        } scr[] = {{"metabolic", "basic", 80, 0.985}, {"hearing", "oae", 52, 0.98}, {"chd", "spo2+auscultation", 12, 0.9}};
+        path_of(path, sizeof path, "/api/v1/children/%lld/screenings", kids[k]);
+        for (int i = 0; i < 3; i++) {
+            int64_t at = dms + (int64_t)(scr[i].hours + rng_int(r, 0, 20)) * 3600000;
+            if (fy_date_of_instant(at) > g->today || !rng_chance(r, scr[i].p))
+                continue;
+            fy_instant_format(at, when);
+            const char *res = rng_chance(r, 0.008) ? (i == 1 ? "refer" : "positive") : "negative";
+            post_at(c, obs, path, json_pack("{s:s, s:s, s:s, s:s}", "kind", scr[i].kind, "panel", scr[i].panel,
+                                            "sampled_at", when, "result", res), at + 600000);
+        }
+        /* the birth medical certificate, applied for and issued at the hospital */
+        fy_date_t cert_day = dday + rng_int(r, 1, 20);
+        if (cert_day <= g->today && rng_chance(r, 0.93)) {
+            char child[32], father[32], fidn[19];
+            snprintf(child, sizeof child, "%s%s", surnames[rng_int(r, 0, 19)], given[rng_int(r, 0, 19)]);
+            snprintf(father, sizeof father, "%s%s", surnames[rng_int(r, 0, 19)], rng_chance(r, 0.5) ? "伟" : "强");
+            make_male_idnum(r, pool->district->code, dday - 365 * rng_int(r, 24, 40), fidn);
+            json_t *mother = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", mother_name, "nationality", "中国",
+                                       "ethnicity", "汉族", "id_type", "resident_id", "id_number", mother_idn,
+                                       "address", pool->district->name);
+            json_t *fj = rng_chance(r, 0.97)
+                             ? json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", father, "nationality", "中国",
+                                         "ethnicity", "汉族", "id_type", "resident_id", "id_number", fidn, "address",
+                                         pool->district->name)
+                             : json_null();
+            int64_t at = at_time(cert_day, 9 * 60 + rng_int(r, 0, 400));
+            int64_t cert = post_at(c, obs, "/api/v1/birth-certificates",
+                                   json_pack("{s:I, s:s, s:o, s:o, s:{s:s, s:s}}", "child_id", (json_int_t)kids[k],
+                                             "child_name", child, "mother", mother, "father", fj, "applicant", "name",
+                                             mother_name, "relation", "母亲"),
+                                   at);
+            if (cert) {
+                path_of(path, sizeof path, "/api/v1/birth-certificates/%lld/issue", cert);
+                post_at(c, obs, path, json_object(), at + 3600000);
+            }
+        }
+        /* rare deaths: neonatal about 1.5 per thousand, more for the very preterm */
+        double pdeath = birth_ga < 224 ? 0.05 : birth_ga < 259 ? 0.006 : 0.0008;
+        if (rng_chance(r, pdeath)) {
+            int64_t at = dms + (int64_t)rng_int(r, 2, 24 * 60) * 3600000;
+            if (fy_date_of_instant(at) <= g->today) {
+                fy_instant_format(at, when);
+                bool perinatal = at - dms < 168LL * 3600000;
+                post_at(c, obs, "/api/v1/critical-events",
+                        json_pack("{s:s, s:I, s:s, s:s, s:s}", "kind", perinatal ? "perinatal_death" : "under5_death",
+                                  "child_id", (json_int_t)kids[k], "occurred_at", when, "cause",
+                                  birth_ga < 224 ? "早产并发症" : "先天性心脏病", "place", hosp->name),
+                        at + (int64_t)rng_int(r, 1, 20) * 3600000);
+                continue;
+            }
+        }
+        /* child health checks along the national schedule, mostly on time */
+        static const int check_days[] = {7, 29, 91, 182, 243, 365, 547, 730};
+        double wkg = 0;
+        for (size_t i = 0; i < sizeof check_days / sizeof check_days[0]; i++) {
+            int age = check_days[i] + rng_int(r, -3, 10);
+            fy_date_t day = dday + age;
+            if (day > g->today)
+                break;
+            if (!rng_chance(r, 0.9))
+                continue;
+            /* WHO medians, roughly, with each child's own track */
+            double track = rng_normal(r, 0, 0.8);
+            double median_w = age < 90 ? 3.3 + age * 0.03 : age < 365 ? 6.0 + (age - 90) * 0.012 : 9.3 + (age - 365) * 0.0065;
+            double median_l = age < 90 ? 50 + age * 0.11 : age < 365 ? 60 + (age - 90) * 0.055 : 75 + (age - 365) * 0.03;
+            double median_h = age < 90 ? 34.5 + age * 0.05 : age < 365 ? 39 + (age - 90) * 0.02 : 45.5 + (age - 365) * 0.004;
+            wkg = round1(median_w * (1 + 0.11 * track));
+            json_t *chk = json_pack("{s:s, s:f, s:f, s:f}", "date", "", "weight_kg", wkg, "length_cm",
+                                    round1(median_l * (1 + 0.035 * track)), "head_cm",
+                                    round1(median_h * (1 + 0.03 * rng_normal(r, 0, 0.8))));
+            char ds[11];
+            fy_date_format(day, ds);
+            json_object_set_new(chk, "date", json_string(ds));
+            if (age >= 180 && age <= 250)
+                json_object_set_new(chk, "hb_g_l", json_integer(rng_chance(r, 0.06) ? rng_int(r, 95, 109) : rng_int(r, 112, 135)));
+            path_of(path, sizeof path, "/api/v1/children/%lld/checks", kids[k]);
+            post_at(c, doc, path, chk, at_time(day, 9 * 60 + rng_int(r, 0, 420)));
+        }
+        (void)wkg;
+    }
+}
+
+struct ref_ctx {
+    int64_t id;
+    store_referral_t ref;
+    int rc;
+};
+
+static int ref_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
+{
+    struct ref_ctx *c = vctx;
+    c->rc = store_referral_get(tx, c->id, &c->ref, e);
+    return c->rc < 0 ? -1 : 0;
+}
+
+/* A referral to the rescue centre, answered within the hour, and its course. */
+static void referral(gen_t *g, int64_t pid, const api_user_t *from, fy_date_t day)
+{
+    city_t *c = g->city;
+    rng_t *r = &g->r;
+    int64_t at = at_time(day, rng_int(r, 0, 1439));
+    char when[32];
+    fy_instant_format(at, when);
+    int64_t ref = post_at(c, from, "/api/v1/referrals",
+                          json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "kind", "maternal", "type", "referral",
+                                    "pregnancy_id", (json_int_t)pid, "reason", "重度子痫前期，需上级医院救治",
+                                    "urgency", "emergency", "at", when),
+                          at);
+    if (!ref)
+        return;
+    /* the centre's staff act on it: fetch the centre from the stored referral */
+    arena_t *a = arena_new();
+    struct ref_ctx ctx = {ref, {0}, 0};
+    fy_err_t e = {0};
+    bool ok = store_read(c->app->store, a, ref_unit, &ctx, &e) == 0 && ctx.rc == 0;
+    const ref_institution_t *centre = ok ? refdata_institution(c->app->ref, ctx.ref.center_id) : NULL;
+    arena_free(a);
+    if (!centre)
+        return;
+    api_user_t staff;
+    actor(c, &staff, ROLE_RESCUE_CENTER, centre);
+    char path[96];
+    path_of(path, sizeof path, "/api/v1/referrals/%lld/transitions", ref);
+    static const char *const steps[] = {"accepted", "in_transit", "arrived", "closed"};
+    int64_t t = at;
+    for (int i = 0; i < 4; i++) {
+        t += (int64_t)(i == 0 ? rng_int(r, 3, 40) : rng_int(r, 10, 90)) * 60000;
+        if (t > fy_now_ms())
+            break;
+        fy_instant_format(t, when);
+        json_t *b = json_pack("{s:s, s:s}", "to", steps[i], "at", when);
+        if (i == 3)
+            json_object_set_new(b, "outcome", json_string(rng_chance(r, 0.995) ? "recovered" : "transferred"));
+        post_at(c, i == 1 ? from : &staff, path, b, t);
+    }
+}
 
 /* One woman's pregnancy, from registration to the postpartum check (or to
  * today when it is still going on). */
@@ -463,9 +662,24 @@ static void one_pregnancy(gen_t *g, fy_date_t lmp, int birth_ga, bool deliver)
         first = false;
         last_visit = day;
     }
-    (void)last_visit;
+    if (profile[4] >= 2 && rng_chance(r, 0.3) && last_visit + 1 <= g->today)
+        referral(g, pid, &obs, last_visit + 1);
     if (!deliver)
         return;
+    /* maternal deaths are rare (Shanghai 2021: 1.6 per 100,000 live births) */
+    if (rng_chance(r, 0.000016)) {
+        fy_date_t day = lmp + birth_ga;
+        if (day <= g->today) {
+            char when[32];
+            int64_t at = at_time(day, rng_int(r, 0, 1439));
+            fy_instant_format(at, when);
+            post_at(c, &obs, "/api/v1/critical-events",
+                    json_pack("{s:s, s:I, s:s, s:s, s:s}", "kind", "maternal_death", "woman_id", (json_int_t)woman,
+                              "occurred_at", when, "cause", "产后出血", "place", hosp->name),
+                    at + (int64_t)rng_int(r, 2, 30) * 3600000);
+            return;
+        }
+    }
 
     /* delivery */
     fy_date_t dday = lmp + birth_ga;
@@ -508,6 +722,7 @@ static void one_pregnancy(gen_t *g, fy_date_t lmp, int birth_ga, bool deliver)
     path_of(path, sizeof path, "/api/v1/pregnancies/%lld/delivery", pid);
     if (!call(c, &dobs, "POST", path, del, dms + 3600000))
         return;
+    newborns(g, pid, woman, name, idn, pool, hosp, &dobs, &doc, dday, dms, birth_ga);
 
     /* postpartum visits by her community centre */
     static const struct {
@@ -570,6 +785,14 @@ static int demo_city(app_t *app, const demo_opts_t *o, rng_t *r)
         list_of(app->ref, INST_DELIVERY_HOSPITAL, g.pools[i].district->code, &g.pools[i].hospitals);
     }
     list_of(app->ref, INST_DELIVERY_HOSPITAL, NULL, &g.all_hospitals);
+    actor(&c, &c.city_admin, ROLE_CITY_ADMIN, NULL);
+    /* blank certificate forms: a block of numbers for every delivery hospital */
+    for (size_t k = 0; k < g.all_hospitals.n; k++)
+        call(&c, &c.city_admin, "POST", "/api/v1/certificate-blocks",
+             json_pack("{s:s, s:s, s:I, s:I}", "institution_id", g.all_hospitals.items[k]->id, "letter", "N",
+                       "first", (json_int_t)(100000000 + (json_int_t)k * 1000000),
+                       "last", (json_int_t)(100999999 + (json_int_t)k * 1000000)),
+             at_time(from - 30, 9 * 60));
 
     /* bulk load: no fsync per commit; one at the end */
     store_set_durable(app->store, false);

@@ -101,22 +101,32 @@ await run('birth_flow', async ({ base, page, step }) => {
     await page.getByText(/已申请，待签发/).first().waitFor();
   });
 
-  await step('after issue the mother follows the one-stop steps', async () => {
+  await step('the obstetrician issues it from the child page', async () => {
     const city = await apiAs(base, 'city');
     const block = await city.post('/certificate-blocks', { institution_id: 'sh6', letter: 'X', first: '310000001', last: '310000050' });
     assert(block.status === 201, `block: ${JSON.stringify(block.body)}`);
-    const ob = await apiAs(base, 'obstetrician');
-    const list = await ob.get(`/birth-certificates?child_id=${childId}`);
-    const cert = list.body.items[0];
-    const issued = await ob.post(`/birth-certificates/${cert.id}/issue`, {});
-    assert(issued.status === 200 || issued.status === 201, `issue: ${issued.status} ${JSON.stringify(issued.body).slice(0, 300)}`);
-    await page.reload();
+    await logout(page);
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await login(page, base, 'obstetrician');
+    await page.goto(`${base}/#/children/${childId}`);
+    await page.getByText('已申请，待签发').waitFor();
+    await page.getByRole('button', { name: /签发/ }).click();
+    await page.getByText('X310000001').waitFor();
+    await page.getByText('已签发').first().waitFor();
+    await screenshot(page, 'birth-4-child-issued');
+  });
+
+  await step('the mother sees the number and follows the one-stop steps', async () => {
+    await logout(page);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await login(page, base, 'mama');
+    await page.goto(`${base}/#/mama/certificate`);
     await page.getByTestId('cert-number').waitFor();
-    assert((await page.getByTestId('cert-number').innerText()).startsWith('X'), 'the number is shown');
+    assert((await page.getByTestId('cert-number').innerText()) === 'X310000001', 'the number is shown');
     const steps = page.getByTestId('one-stop').locator('li');
     assert(await steps.count() === 3, 'three one-stop steps');
     const text = await page.getByTestId('one-stop').innerText();
     assert(text.includes('户口') && text.includes('医保') && text.includes('社会保障卡'), `steps named: ${text}`);
-    await screenshot(page, 'birth-4-mama-certificate');
+    await screenshot(page, 'birth-5-mama-certificate');
   });
 });

@@ -23,9 +23,18 @@
  *   user selector: bits 0-2 pick among the users whose role the route
  *     allows (public routes run without a user, as the server runs them);
  *     bits 3-4 and 5-6 give the first and second path parameter: ids 1..3
- *     (a {step} parameter: one of the certificate's downstream steps).
+ *     (a {step} parameter: one of the certificate's downstream steps);
+ *     bit 7: a PATCH sends a stale If-Match instead of the record's current
+ *     ETag (read with the GET of the same path first); a POST sends an
+ *     Idempotency-Key ("fuzz-" and the first id).
  *   body: the request body as sent (NUL-terminated after its length, like
- *     the server's buffer).
+ *     the server's buffer). For a GET, the same bytes are the query string
+ *     ("k=v&k=v", values taken as already decoded), so the handlers' query
+ *     parsing is fuzzed too.
+ * Headers and query reach the handlers through a stand-in for
+ * libmicrohttpd's MHD_lookup_connection_value (defined here, so it takes
+ * the place of the library's in this executable only) on a fake
+ * connection.
  * Requires, beyond "no crash, no sanitizer report, no leak": the handler
  * answers 2xx, or fails with a 4xx problem (req->err.status 400..499); a
  * 5xx or a failure without a status aborts. Every JSON reply and every
@@ -44,6 +53,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <microhttpd.h>
+#include <strings.h>
 
 #include "api/api.h"
 #include "base/idnum.h"
@@ -73,7 +85,7 @@ static const struct {
     [ROLE_CITIZEN] = {"fz-citizen", NULL, NULL},
     [ROLE_COMMUNITY_DOCTOR] = {"fz-doctor", "310104-chc-1", "310104"},
     [ROLE_OBSTETRICIAN] = {"fz-obstetrician", "sh6", "310104"},
-    [ROLE_RESCUE_CENTER] = {"fz-rescue", "sh6", "310104"},
+    [ROLE_RESCUE_CENTER] = {"fz-rescue", "zhongshan", "310104"},
     [ROLE_DISTRICT_ADMIN] = {"fz-district", NULL, "310104"},
     [ROLE_CITY_ADMIN] = {"fz-city", NULL, NULL},
     [ROLE_SYS_ADMIN] = {"fz-sys", NULL, NULL},
@@ -85,6 +97,61 @@ static void die(const char *fmt, const char *a, const char *b)
     fprintf(stderr, fmt, a, b);
     fprintf(stderr, "\n");
     exit(1);
+}
+
+/* ---- headers and query: a fake connection ------------------------------------ */
+
+static char fake_conn_tag;
+#define FAKE_CONN ((struct MHD_Connection *)&fake_conn_tag)
+#define MAX_QUERY 32
+static struct {
+    const char *if_match, *idempotency_key;
+    int nquery;
+    const char *qkey[MAX_QUERY], *qval[MAX_QUERY];
+} conn_values;
+
+/* libmicrohttpd's lookup, for the fake connection only (no other connection
+ * exists in this process). */
+const char *MHD_lookup_connection_value(struct MHD_Connection *connection, enum MHD_ValueKind kind, const char *key)
+{
+    if (connection != FAKE_CONN || !key)
+        return NULL;
+    if (kind == MHD_HEADER_KIND) {
+        if (strcasecmp(key, "If-Match") == 0)
+            return conn_values.if_match;
+        if (strcasecmp(key, "Idempotency-Key") == 0)
+            return conn_values.idempotency_key;
+        return NULL;
+    }
+    if (kind == MHD_GET_ARGUMENT_KIND)
+        for (int i = 0; i < conn_values.nquery; i++)
+            if (strcmp(conn_values.qkey[i], key) == 0)
+                return conn_values.qval[i];
+    return NULL;
+}
+
+/* "k=v&k2&k3=" into the fake connection's arguments (arena copies). */
+static void set_query(arena_t *a, const char *q, size_t len)
+{
+    conn_values.nquery = 0;
+    size_t i = 0;
+    while (i < len && conn_values.nquery < MAX_QUERY) {
+        size_t j = i;
+        while (j < len && q[j] != '&')
+            j++;
+        char *part = arena_alloc(a, j - i + 1);
+        memcpy(part, q + i, j - i);
+        part[j - i] = 0;
+        if (part[0]) {
+            char *eq = strchr(part, '=');
+            if (eq)
+                *eq = 0;
+            conn_values.qkey[conn_values.nquery] = part;
+            conn_values.qval[conn_values.nquery] = eq ? eq + 1 : "";
+            conn_values.nquery++;
+        }
+        i = j + 1;
+    }
 }
 
 /* ---- the route ring ----------------------------------------------------------- */
@@ -227,6 +294,32 @@ static void json_must_parse(const char *what, const http_req_t *req, const char 
     json_decref(j);
 }
 
+/* The ETag a GET of the same path answers now ("\"1\"" when there is none):
+ * what a client sends as If-Match. */
+static const char *current_etag(arena_t *a, const http_route_t *patch, api_user_t *u, uint8_t ubyte)
+{
+    const char *etag = "\"1\"";
+    http_req_t g = {0};
+    g.arena = a;
+    g.method = "GET";
+    g.path = fill_path(a, patch, ubyte);
+    g.app = &app;
+    g.user = u;
+    g.client_ip = "fuzz";
+    g.body = "";
+    g.conn = FAKE_CONN;
+    const http_route_t *r = http_route_find(routes, nroutes, "GET", &g);
+    if (!r)
+        return etag;
+    http_resp_t resp = {0};
+    if (r->handler(&g, &resp) == 0)
+        for (int i = 0; i < resp.nheaders; i++)
+            if (strcasecmp(resp.headers[i].name, "ETag") == 0)
+                etag = arena_strdup(a, resp.headers[i].value);
+    buf_free(&resp.body);
+    return etag;
+}
+
 /* Runs one request; returns the status (2xx from the reply, 4xx from the
  * error) and, when id_out is given, the "id" of a JSON reply. Aborts on
  * anything else. */
@@ -247,6 +340,18 @@ static int run(const http_route_t *route, api_user_t *u, uint8_t ubyte, const ui
     copy[len] = 0;
     req.body = copy;
     req.body_len = len;
+    req.conn = FAKE_CONN;
+    conn_values.if_match = conn_values.idempotency_key = NULL;
+    conn_values.nquery = 0;
+    if (strcmp(route->method, "GET") == 0) {
+        set_query(a, copy, len);
+        req.body = "";
+        req.body_len = 0;
+    } else if (strcmp(route->method, "PATCH") == 0) {
+        conn_values.if_match = (ubyte & 0x80) ? "\"0\"" : current_etag(a, route, u, ubyte);
+    } else if (strcmp(route->method, "POST") == 0 && (ubyte & 0x80)) {
+        conn_values.idempotency_key = arena_printf(a, "fuzz-%d", param_id(ubyte, 0));
+    }
     fy_set_thread_now(now_ms);
 
     const http_route_t *found = http_route_find(routes, nroutes, req.method, &req);
@@ -289,9 +394,14 @@ static int run(const http_route_t *route, api_user_t *u, uint8_t ubyte, const ui
             json_decref(j);
         }
     }
-    if (verbose)
+    if (verbose) {
         fprintf(stderr, "fuzz_api: %s %s as %s: %d %s\n", req.method, req.path, u ? role_name(u->role) : "-", status,
                 rc ? req.err.detail : "");
+        for (int i = 0; rc && i < req.err.n; i++)
+            fprintf(stderr, "    %s: %s\n", req.err.fields[i].field, req.err.fields[i].message);
+    }
+    conn_values.if_match = conn_values.idempotency_key = NULL;
+    conn_values.nquery = 0;
     fy_set_thread_now(0);
     buf_free(&resp.body);
     free(copy);
@@ -466,7 +576,7 @@ static void world(void)
     step("visit-2", ROLE_COMMUNITY_DOCTOR, "POST", "/api/v1/pregnancies/{id}/visits", 2, 1,
          "{\"date\":\"2025-06-14\",\"weight_kg\":57,\"sbp\":112,\"dbp\":70,\"hb_g_l\":105,\"plt_10e9_l\":180,"
          "\"labs\":{\"hiv\":\"negative\",\"syphilis\":\"negative\",\"hbsag\":\"positive\"},"
-         "\"declared_factors\":[\"thyroid_no_drugs\"]}",
+         "\"declared_factors\":[\"fibroid_or_ovarian_cyst_5cm\"]}",
          false);
     step("visit-3", ROLE_OBSTETRICIAN, "POST", "/api/v1/pregnancies/{id}/visits", 3, 1,
          "{\"date\":\"2025-06-01\",\"weight_kg\":80,\"sbp\":142,\"dbp\":92,\"fundal_height_cm\":38,"
@@ -505,21 +615,20 @@ static void world(void)
     step("woman-patch-2", ROLE_COMMUNITY_DOCTOR, "PATCH", "/api/v1/women/{id}", 2, 1,
          "{\"phone\":\"13900000002\",\"address\":\"徐汇区天钥桥路 2 号\"}", false);
     step("check-1", ROLE_COMMUNITY_DOCTOR, "POST", "/api/v1/children/{id}/checks", 1, 1,
-         "{\"date\":\"2025-06-15\",\"weight_kg\":3.3,\"length_cm\":50.5,\"measured\":\"recumbent\",\"head_cm\":34.5,"
-         "\"feeding\":\"breast\"}",
+         "{\"date\":\"2025-06-15\",\"weight_kg\":3.3,\"length_cm\":50.5,\"measured\":\"recumbent\",\"head_cm\":34.5}",
          false);
     step("check-2", ROLE_COMMUNITY_DOCTOR, "POST", "/api/v1/children/{id}/checks", 2, 1,
-         "{\"date\":\"2025-06-13\",\"weight_kg\":2.5,\"length_cm\":47,\"head_cm\":33,\"hb_g_l\":160,"
-         "\"warning_signs\":{\"m3_1\":false}}",
+         "{\"date\":\"2025-06-13\",\"weight_kg\":2.5,\"length_cm\":47,\"head_cm\":33,\"hb_g_l\":160}",
          false);
     step("autism-1", ROLE_COMMUNITY_DOCTOR, "POST", "/api/v1/children/{id}/autism", 1, 1,
-         "{\"step\":\"rescreen\",\"date\":\"2025-06-15\",\"instrument\":\"CHAT-23\",\"score\":2}", false);
+         "{\"step\":\"first_screen\",\"date\":\"2025-06-15\",\"instrument\":\"CHAT-23\",\"score\":2,"
+         "\"result\":\"negative\"}", false);
     step("screening-1", ROLE_OBSTETRICIAN, "POST", "/api/v1/children/{id}/screenings", 1, 1,
          "{\"kind\":\"metabolic\",\"panel\":\"basic\",\"sampled_at\":\"2025-06-15\",\"result\":\"positive\","
          "\"details\":{\"tsh\":31.5}}",
          false);
     step("screening-2", ROLE_OBSTETRICIAN, "POST", "/api/v1/children/{id}/screenings", 1, 1,
-         "{\"kind\":\"hearing\",\"result\":\"refer\",\"details\":\"左耳未通过\"}", false);
+         "{\"kind\":\"hearing\",\"sampled_at\":\"2025-06-14\",\"result\":\"refer\",\"details\":\"左耳未通过\"}", false);
     step("screening-3", ROLE_OBSTETRICIAN, "POST", "/api/v1/children/{id}/screenings", 2, 1,
          "{\"kind\":\"metabolic\",\"sampled_at\":\"2025-06-09\",\"result\":\"negative\"}", false);
     step("diagnosis-1", ROLE_OBSTETRICIAN, "POST", "/api/v1/children/{id}/screenings/{sid}/diagnosis", 1, 1,
@@ -528,15 +637,18 @@ static void world(void)
     /* certificates */
     step("block-1", ROLE_CITY_ADMIN, "POST", "/api/v1/certificate-blocks", 1, 1,
          "{\"institution_id\":\"sh6\",\"letter\":\"X\",\"first\":320101001,\"last\":320109999}", false);
+    char father_id[19], father[512];
+    make_idnum("310104", 1985, 3, 5, 123, father_id); /* odd: male */
+    snprintf(father, sizeof father,
+             "{\"name\":\"王强\",\"nationality\":\"中国\",\"ethnicity\":\"汉族\",\"id_type\":\"resident_id\","
+             "\"id_number\":\"%s\",\"address\":\"徐汇区漕溪北路100号\"}",
+             father_id);
     for (int c = 1; c <= 2; c++) {
         snprintf(body, sizeof body,
                  "{\"child_id\":\"%d\",\"child_name\":\"%s\",\"mother\":{\"name\":\"%s\",\"nationality\":\"中国\","
                  "\"ethnicity\":\"汉族\",\"id_type\":\"resident_id\",\"id_number\":\"%s\",\"address\":\"徐汇区漕溪北路100号\"},"
                  "\"father\":%s,\"applicant\":{\"name\":\"%s\",\"relation\":\"母亲\"}}",
-                 c, c == 1 ? "王小明" : "陈一", names[c == 1 ? 0 : 2], id[c == 1 ? 0 : 2],
-                 c == 1 ? "null"
-                        : "{\"name\":\"王强\",\"nationality\":\"中国\",\"ethnicity\":\"汉族\",\"id_type\":\"resident_id\","
-                          "\"id_number\":\"310104198503051234\",\"address\":\"徐汇区漕溪北路100号\"}",
+                 c, c == 1 ? "王小明" : "陈一", names[c == 1 ? 0 : 2], id[c == 1 ? 0 : 2], c == 1 ? "null" : father,
                  names[c == 1 ? 0 : 2]);
         char seed[32];
         snprintf(seed, sizeof seed, "certificate-apply-%d", c);

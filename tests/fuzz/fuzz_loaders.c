@@ -2,7 +2,7 @@
  * arbitrary text as the file they read.
  *
  * Input: [selector byte][file text]. The selector picks the loader:
- *   0 schedule_load        (data/schedules/*.json)
+ *   0 schedule_load        (data/schedules/NAME.json)
  *   1 risk_criteria_load   (data/risk/criteria-2017.json)
  *   2 ind_load             (data/indicators.json)
  *   3 refdata_load         districts.json fuzzed, the real institutions.json

@@ -103,6 +103,10 @@ export const ROLE_HOME = {
   city_admin: '#/overview',
   sys_admin: '#/audit',
 };
+export const ROLE_LABEL = {
+  citizen: '孕产妇', community_doctor: '社区医生', obstetrician: '产科医生', rescue_center: '抢救中心',
+  district_admin: '区妇幼所', city_admin: '市级管理', sys_admin: '系统管理员', system: '系统',
+};
 export const TRIMESTER = { early: '孕早期', middle: '孕中期', late: '孕晚期' };
 export const STATUS = { open: '孕期中', delivered: '已分娩', closed: '已结案' };
 export const OUTCOME = {

@@ -1,6 +1,6 @@
 // 审计日志 (city and system administrators): who read or changed what, when.
 import { api } from '../lib/api.js';
-import { h, clear, pageHead, card, table, field, readForm, fmtInstant, loading, errorNotice } from '../lib/ui.js';
+import { h, clear, pageHead, card, table, field, readForm, fmtInstant, loading, errorNotice, ROLE_LABEL } from '../lib/ui.js';
 
 const ACTIONS = {
   login: '登录', login_failed: '登录失败', logout: '退出', create: '新建', update: '修改', read: '查阅', read_unmasked: '查看完整证件号',
@@ -16,7 +16,7 @@ export async function render(ctx) {
     field({ name: 'user', label: '用户名', value: q.user }),
     field({ name: 'resource', label: '对象类型', type: 'select', value: q.resource || '', options: [['', '全部'], ...Object.entries(RESOURCES)] }),
     field({ name: 'resource_id', label: '对象编号', value: q.resource_id }),
-    h('div', { class: 'field' }, h('span', { 'aria-hidden': 'true' }, ' '), h('button', { type: 'submit', class: 'btn btn-primary' }, '查询')));
+    h('div', {}, h('button', { type: 'submit', class: 'btn btn-primary' }, '查询')));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const p = new URLSearchParams(readForm(form));
@@ -32,7 +32,7 @@ export async function render(ctx) {
       { label: '序号', render: (a) => a.seq, class: 'num' },
       { label: '时间', render: (a) => fmtInstant(a.at), class: 'nowrap' },
       { label: '用户', render: (a) => a.user || '—' },
-      { label: '角色', render: (a) => a.role || '—' },
+      { label: '角色', render: (a) => ROLE_LABEL[a.role] || a.role || '—' },
       { label: '操作', render: (a) => ACTIONS[a.action] || a.action },
       { label: '对象', render: (a) => `${RESOURCES[a.resource] || a.resource || ''} ${a.resource_id || ''}` },
       { label: '说明', render: (a) => a.reason || '' },

@@ -3,7 +3,7 @@
 // clinicians' child page, with the child health check form for doctors.
 import { api } from '../lib/api.js';
 import {
-  h, clear, pageHead, card, dl, field, wireForm, fmtDate, link, loading, errorNotice, notice, today, table, SEX, toast,
+  h, clear, pageHead, card, dl, field, wireForm, fmtDate, link, loading, errorNotice, notice, today, table, SEX, toast, busy, zh,
 } from '../lib/ui.js';
 import { draw, chartBox } from '../lib/charts.js';
 
@@ -114,13 +114,16 @@ export async function render(ctx) {
   const growth = h('div', {});
   const staff = ['community_doctor', 'obstetrician'].includes(ctx.user.role);
   const screenBox = h('div', {}, loading());
+  const certBox = h('div', {}, loading());
   clear(ctx.view,
     pageHead(`${c.name || `${c.mother?.name || ''}之${SEX[c.sex] === '女' ? '女' : SEX[c.sex] === '男' ? '子' : '婴'}`}`, `儿童档案 · ${c.sex_label || ''} · 出生 ${fmtDate(c.birth_date)}`,
       c.pregnancy_id && ctx.user.role !== 'citizen' ? link(`#/pregnancies/${c.pregnancy_id}`, '母亲孕产期档案 →', { class: 'btn' }) : null),
     card('出生情况', childFlags(c), childFacts(c)),
     card('生长曲线', growth),
     staff ? card('儿童健康检查', checkForm(c, async () => { toast('检查已保存'); await renderGrowth(growth, c); })) : null,
-    card('新生儿疾病筛查', screenBox));
+    card('新生儿疾病筛查', screenBox),
+    staff ? card('出生医学证明', certBox) : null);
+  if (staff) fillCertificate(certBox, c, ctx);
   renderGrowth(growth, c);
   try {
     const s = await api.get(`/children/${c.id}/screenings`);
@@ -134,5 +137,42 @@ export async function render(ctx) {
     ], s.items || [], { empty: '尚无筛查记录' }));
   } catch (e) {
     clear(screenBox, errorNotice(e, '新生儿筛查'));
+  }
+}
+
+// 出生医学证明签发 (delivery hospital): the application of this child and,
+// for the obstetrician, the button that takes the next number of the block.
+async function fillCertificate(box, child, ctx) {
+  let items;
+  try {
+    items = (await api.get('/birth-certificates', { child_id: child.id })).items || [];
+  } catch (e) {
+    clear(box, errorNotice(e, '出生医学证明'));
+    return;
+  }
+  const c = items.find((x) => x.status !== 'voided') || items[0];
+  if (!c) {
+    clear(box, h('p', { class: 'muted' }, '尚未申请。母亲可在“孕妈妈”端在线申请，或由医院代为申请。'));
+    return;
+  }
+  const issueBtn = c.status === 'applied' && ctx.user.role === 'obstetrician'
+    ? h('button', { type: 'button', class: 'btn btn-primary' }, '签发（取本院下一个编号）') : null;
+  clear(box, dl([
+    ['状态', zh(c.status_label) || c.status], ['类型', zh(c.kind_label)], ['新生儿姓名', c.child_name],
+    ['证明编号', c.number || '—'], ['签发日期', c.issue_date || '—'], ['签发机构', c.issuing_institution_name || '—'],
+    ['申请时间', String(c.applied_at || '').replace('T', ' ').slice(0, 16)],
+  ]), h('div', { class: 'form-actions', style: { marginTop: '10px' } }, issueBtn,
+    c.links?.pdf && c.status === 'issued' ? h('a', { class: 'btn', href: c.links.pdf, target: '_blank', rel: 'noopener' }, '打印证明（PDF）') : null),
+  h('div', { 'aria-live': 'polite', 'data-msg': '' }));
+  if (issueBtn) {
+    issueBtn.addEventListener('click', async () => {
+      try {
+        const r = await busy(issueBtn, '正在签发…', () => api.post(`/birth-certificates/${c.id}/issue`, {}));
+        toast(`已签发：${r.number}`);
+        await fillCertificate(box, child, ctx);
+      } catch (e) {
+        clear(box.querySelector('[data-msg]'), errorNotice(e));
+      }
+    });
   }
 }

@@ -202,6 +202,7 @@ export async function render(ctx) {
     if (open && role === 'obstetrician') forms.push(['delivery', '分娩登记', deliveryForm(p, onSaved)]);
     if (open && p.risk.color === 'red' && (role === 'obstetrician' || role === 'rescue_center')) forms.push(['continuation', '继续妊娠评估', continuationForm(p, onSaved)]);
     if (p.status === 'delivered' && (role === 'community_doctor' || role === 'obstetrician')) forms.push(['postpartum', '产后访视', postpartumForm(p, onSaved)]);
+    if (open && (role === 'community_doctor' || role === 'obstetrician')) forms.push(['referral', '转诊/会诊', referralForm(p, ctx)]);
 
     const tabs = h('div', { class: 'section-tabs', role: 'toolbar', 'aria-label': '录入' }, forms.map(([key, label], i) => h('button', {
       type: 'button', class: `btn ${i === 0 ? 'btn-primary' : ''}`, 'aria-pressed': String(i === 0), 'data-form': key,
@@ -373,3 +374,28 @@ function continuationForm(p, onSaved) {
   });
 }
 
+// 转诊/会诊 to the critical maternal rescue centre paired with her district.
+function referralForm(p, ctx) {
+  const out = h('div', { 'aria-live': 'polite' });
+  const form = h('form', { class: 'form', 'aria-label': '转诊或会诊申请' },
+    h('input', { type: 'hidden', name: 'kind', value: 'maternal' }),
+    h('input', { type: 'hidden', name: 'pregnancy_id', value: p.id }),
+    h('input', { type: 'hidden', name: 'from_institution_id', value: ctx.user.institution_id || '' }),
+    h('p', { class: 'small muted' }, '申请将按孕妇居住区自动派往对口的危重孕产妇会诊抢救中心。'),
+    h('div', { class: 'fields' },
+      field({ name: 'type', label: '类型', type: 'select', required: true, options: [['referral', '转诊'], ['consultation', '会诊']] }),
+      field({ name: 'urgency', label: '紧急程度', type: 'select', required: true, options: [['urgent', '加急'], ['emergency', '紧急'], ['routine', '常规']] }),
+      field({ name: 'reason', label: '转诊原因', type: 'textarea', required: true, wide: true })),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, '提交申请')));
+  wireForm(form, {
+    pending: '正在提交…',
+    action: (body) => api.post('/referrals', body),
+    done: (r) => {
+      toast(`已提交，接收中心：${r.center_name || r.center_id}`);
+      clear(out, notice('ok', h('strong', {}, `${r.type === 'consultation' ? '会诊' : '转诊'}申请已提交。`),
+        ` 接收中心：${r.center_name || r.center_id} · 状态：${r.state_label || r.state}。`, link('#/referrals', '查看转诊清单 →')));
+      form.reset();
+    },
+  });
+  return h('div', {}, out, form);
+}
