@@ -30,7 +30,10 @@ if [ -z "$cc" ]; then
 fi
 
 cmake -S . -B "$build" -DCMAKE_C_COMPILER="$cc" -DFUYOU_FUZZ=ON >/dev/null
-cmake --build "$build" -j "$jobs" --target fuzz_targets
+if ! out=$(cmake --build "$build" -j "$jobs" --target fuzz_targets 2>&1); then
+  echo "$out" >&2
+  exit 1
+fi
 
 if [ $# -gt 0 ]; then
   names=("$@")

@@ -1,4 +1,4 @@
-/* fuyou: the command line. Subcommands: serve, migrate, user, audit, demo. */
+/* fuyou: the command line. Subcommands: serve, migrate, user, audit, demo, routes. */
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -26,6 +26,7 @@ static const char *usage_main =
     "  user add  add an account\n"
     "  audit verify  check the audit hash chain\n"
     "  demo      fill a database with demo accounts and a synthetic city\n"
+    "  routes    list the API routes: METHOD PATTERN ROLES PUBLIC, one a line\n"
     "\n"
     "`fuyou COMMAND --help` describes each command.\n";
 
@@ -367,6 +368,24 @@ static int cmd_audit(int argc, char **argv, opts_t *o)
     return 2;
 }
 
+/* The route table as the server uses it, for tests that must cover every
+ * endpoint: "METHOD PATTERN ROLES PUBLIC", ROLES the allowed role names
+ * joined by commas ("-" for none), PUBLIC 1 when no sign-in is needed. */
+static int cmd_routes(void)
+{
+    size_t n;
+    const http_route_t *r = api_routes(&n);
+    for (size_t i = 0; i < n; i++) {
+        printf("%s %s ", r[i].method, r[i].pattern);
+        int k = 0;
+        for (int role = 0; role < ROLE_COUNT; role++)
+            if (r[i].roles & ROLE_BIT(role))
+                printf("%s%s", k++ ? "," : "", role_name((role_t)role));
+        printf("%s %d\n", k ? "" : "-", (r[i].flags & HTTP_PUBLIC) ? 1 : 0);
+    }
+    return 0;
+}
+
 static int cmd_demo(opts_t *o)
 {
     if (o->help) {
@@ -417,6 +436,8 @@ int main(int argc, char **argv)
         return cmd_audit(argc - 2, argv + 2, &o);
     if (strcmp(cmd, "demo") == 0)
         return cmd_demo(&o);
+    if (strcmp(cmd, "routes") == 0)
+        return cmd_routes();
     fprintf(stderr, "fuyou: unknown command %s\n\n%s", cmd, usage_main);
     return 2;
 }

@@ -91,33 +91,37 @@ void buf_json_str(buf_t *b, const char *s)
     static const char hex[] = "0123456789abcdef";
     buf_reserve(b, strlen(s) + 2);
     buf_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    /* text is copied in runs; only the bytes that need care stop a run */
+    for (; *p; p++) {
         unsigned char c = *p;
-        if (c == '"' || c == '\\') {
-            char esc[2] = {'\\', (char)c};
-            buf_append(b, esc, 2);
-        } else if (c < 0x20) {
-            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            buf_append(b, esc, 6);
-        } else if (c == '<' || c == '>' || c == '&') {
-            /* keep replies inert when a browser sniffs them as HTML */
-            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            buf_append(b, esc, 6);
-        } else if (c < 0x80) {
-            buf_putc(b, (char)c);
-        } else {
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&')
+            continue;
+        if (c >= 0x80) {
             /* JSON text is UTF-8: a byte that does not start a valid
              * sequence (a client's %FF in a path, a message cut short)
              * becomes U+FFFD instead of making the whole reply unreadable */
             size_t n = utf8_seq_len(p);
             if (n) {
-                buf_append(b, p, n);
                 p += n - 1;
+                continue;
+            }
+            buf_append(b, run, (size_t)(p - run));
+            buf_puts(b, "\\ufffd");
+        } else {
+            buf_append(b, run, (size_t)(p - run));
+            if (c == '"' || c == '\\') {
+                char esc[2] = {'\\', (char)c};
+                buf_append(b, esc, 2);
             } else {
-                buf_puts(b, "\\ufffd");
+                /* control characters, and < > & so a reply sniffed as HTML stays inert */
+                char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+                buf_append(b, esc, 6);
             }
         }
+        run = p + 1;
     }
+    buf_append(b, run, (size_t)(p - run));
     buf_putc(b, '"');
 }
 

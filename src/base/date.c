@@ -199,7 +199,10 @@ bool fy_instant_parse(const char *s, int64_t *out_ms)
     } else {
         return false;
     }
-    *out_ms = (int64_t)d * 86400000LL + ((int64_t)hh * 3600 + mi * 60 + ss) * 1000 + ms - offset_ms;
+    int64_t at = (int64_t)d * 86400000LL + ((int64_t)hh * 3600 + mi * 60 + ss) * 1000 + ms - offset_ms;
+    if (at < -2208988800000LL || at >= 32503680000000LL) /* UTC 1900..2999 only, what fy_instant_format writes back */
+        return false;
+    *out_ms = at;
     return true;
 }
 

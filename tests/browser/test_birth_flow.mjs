@@ -111,7 +111,7 @@ await run('birth_flow', async ({ base, page, step }) => {
     await page.goto(`${base}/#/children/${childId}`);
     await page.getByText('已申请，待签发').waitFor();
     await page.getByRole('button', { name: /签发/ }).click();
-    await page.getByText('X310000001').waitFor();
+    await page.getByText('X310000001', { exact: true }).waitFor();
     await page.getByText('已签发').first().waitFor();
     await screenshot(page, 'birth-4-child-issued');
   });

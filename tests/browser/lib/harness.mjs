@@ -93,7 +93,7 @@ export async function launchBrowser({ viewport = { width: 1366, height: 900 } } 
   const consoleLog = [];
   const watch = (page) => {
     page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleLog.push(`${m.type()}: ${m.text()}`); });
+    page.on('console', (m) => { if ((m.type() === 'error' || m.type() === 'warning') && !m.text().startsWith('Failed to load resource')) consoleLog.push(`${m.type()}: ${m.text()}`); });
     page.on('requestfailed', (r) => consoleLog.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
     page.on('request', (r) => {
       const u = r.url();
