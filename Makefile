@@ -38,6 +38,9 @@ test: test-build
 bench: deps
 	@bench/run.sh
 
+bench-compare: deps
+	@bench/compare.sh
+
 # libFuzzer targets (tests/fuzz/): build-fuzz/ with clang, each target run
 # for FUZZ_SECONDS (default 60) after replaying tests/fuzz/regressions/.
 fuzz: deps

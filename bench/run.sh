@@ -120,3 +120,8 @@ rss=$(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)
   echo
   echo "server peak RSS: $rss"
 } | tee build/bench.txt
+# machine-readable, for bench/compare.sh
+{
+  for n in health record idsearch visits; do printf '%s\t%s\t%s\t%s\n' "$n" "${RPS[$n]}" "${P50[$n]}" "${P99[$n]}"; done
+  printf 'indicators_ms\t%s\n' "$ind_ms"
+} > build/bench.tsv

@@ -444,7 +444,7 @@ class CrashSafety(unittest.TestCase):
             for th in threads:
                 th.start()
             # mostly mid-traffic; sometimes right after the start (recovery, retries)
-            delay = rng.uniform(0.0, 0.15) if rng.random() < 0.2 else rng.uniform(0.15, 1.2)
+            delay = rng.uniform(0.0, 0.15) if rng.random() < 0.15 else rng.uniform(0.3, 2.0)
             time.sleep(delay)
             err = kill9(srv)
             kills += 1
