@@ -9,8 +9,9 @@ struct refdata {
     json_t *districts_doc, *institutions_doc; /* own the strings below */
     ref_district_t *districts;
     size_t ndistricts;
-    ref_institution_t *institutions;
+    ref_institution_t *institutions; /* in file order */
     size_t ninstitutions;
+    const ref_institution_t **by_id;  /* sorted by id: lookups on every rendered row */
     char version[64];
 };
 
@@ -64,6 +65,11 @@ static const char *str(json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
     return s ? s : NULL;
+}
+
+static int by_id_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const ref_institution_t *const *)a)->id, (*(const ref_institution_t *const *)b)->id);
 }
 
 int refdata_load(const char *dir, refdata_t **out, char *err, size_t errlen)
@@ -124,6 +130,10 @@ int refdata_load(const char *dir, refdata_t **out, char *err, size_t errlen)
                 goto fail;
             }
     }
+    r->by_id = malloc(sizeof *r->by_id * (r->ninstitutions ? r->ninstitutions : 1));
+    for (size_t i = 0; i < r->ninstitutions; i++)
+        r->by_id[i] = &r->institutions[i];
+    qsort(r->by_id, r->ninstitutions, sizeof *r->by_id, by_id_cmp);
     snprintf(r->version, sizeof r->version, "%s/%s",
              str(r->districts_doc, "version") ? str(r->districts_doc, "version") : "?",
              str(r->institutions_doc, "version") ? str(r->institutions_doc, "version") : "?");
@@ -142,6 +152,7 @@ void refdata_free(refdata_t *r)
     json_decref(r->institutions_doc);
     free(r->districts);
     free(r->institutions);
+    free(r->by_id);
     free(r);
 }
 
@@ -162,8 +173,16 @@ const ref_institution_t *refdata_institution_at(const refdata_t *r, size_t i) { 
 
 const ref_institution_t *refdata_institution(const refdata_t *r, const char *id)
 {
-    for (size_t i = 0; id && i < r->ninstitutions; i++)
-        if (strcmp(r->institutions[i].id, id) == 0)
-            return &r->institutions[i];
+    size_t lo = 0, hi = r->ninstitutions;
+    while (id && lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(r->by_id[mid]->id, id);
+        if (c == 0)
+            return r->by_id[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
 }

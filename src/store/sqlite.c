@@ -209,7 +209,7 @@ static int conn_open(const char *path, struct conn *c, bool writer, fy_err_t *e)
         sqlite3_trace_v2(c->db, SQLITE_TRACE_PROFILE, on_profile, NULL);
     const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                                    "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;"
-                                 : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-2000;"
+                                 : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-6000;"
                                    "PRAGMA temp_store=MEMORY;";
     char *err = NULL;
     if (sqlite3_exec(c->db, pragmas, NULL, NULL, &err) != SQLITE_OK) {
