@@ -42,6 +42,17 @@ else
   for f in tests/fuzz/fuzz_*.c; do names+=("$(basename "$f" .c)"); done
 fi
 
+# A dictionary for the JSON targets: JSON punctuation, typical values, and
+# every identifier-like string literal of the handlers and rule loaders
+# (field names, enum values, codes), quoted and as a query "key=".
+dict=$build/fuzz-json.dict
+{
+  printf '%s\n' '"{"' '"}"' '"["' '"]"' '":"' '","' '"true"' '"false"' '"null"' '"-1"' '"0"' '"1e308"' \
+    '"\"2025-06-15\""' '"\"2025-06-12T08:30:00+08:00\""' '"\"310104\""' '"\"sh6\""' '"\"310104-chc-1\""' \
+    '"\"1\""' '"\"2\""' '"\"3\""' '"\\u0000"' '"\\ud800"' '"&"' '"="'
+  grep -oh '"[a-z][a-z0-9_]*"' src/api/*.c src/domain/*.c | sort -u | sed 's/^"\(.*\)"$/"\\"\1\\""\n"\1="/'
+} >"$dict"
+
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export FUYOU_FUZZ_DATA=$root/data
@@ -74,10 +85,12 @@ for name in "${names[@]}"; do
   # 2. fuzzing
   seedenv=()
   [ "$name" = fuzz_api ] && seedenv=(FUZZ_API_SEEDS="$root/$corpus")
+  dictarg=()
+  case $name in fuzz_api | fuzz_loaders) dictarg=(-dict="$dict") ;; esac
   fork=()
   [ -n "${FUZZ_JOBS:-}" ] && fork=(-fork="$FUZZ_JOBS")
   if env "${seedenv[@]}" "$bin" "$corpus" -max_total_time="$secs" -timeout=25 -rss_limit_mb=4096 \
-      -max_len=65536 -print_final_stats=1 -artifact_prefix="$root/$art/" "${fork[@]}" >"$log" 2>&1; then
+      -max_len=65536 -print_final_stats=1 -artifact_prefix="$root/$art/" "${dictarg[@]}" "${fork[@]}" >"$log" 2>&1; then
     execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1 || true)
     summary+=("$name: ok, ${execs:-?} inputs in ${secs}s, ${#regs[@]} regressions replayed")
   else

@@ -181,6 +181,11 @@ static int cmd_serve(opts_t *o)
         app_unload(&app);
         return 1;
     }
+    arena_t *seed_arena = arena_new();
+    fy_err_t seed_err = {0};
+    if (rescue_network_ensure(&app, seed_arena, &seed_err))
+        fprintf(stderr, "fuyou: %s\n", seed_err.detail);
+    arena_free(seed_arena);
     jobs_t *jobs = jobs_start(&app, (int)o->job_interval);
     http_config_t cfg = {0};
     cfg.bind = o->bind;

@@ -40,6 +40,9 @@ typedef struct app {
  * antenatal schedule named `anc_schedule_id` applies to new pregnancies. */
 int app_load(app_t *app, const char *data_dir, const char *anc_schedule_id, char *err, size_t errlen);
 void app_unload(app_t *app);
+/* Stores the shipped sample rescue network as version 1 when none is
+ * stored (rescue.c); called once at start. */
+int rescue_network_ensure(app_t *app, arena_t *a, fy_err_t *e);
 /* An antenatal schedule by id, or NULL. */
 const schedule_t *app_anc_schedule(const app_t *app, const char *id);
 

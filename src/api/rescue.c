@@ -329,36 +329,48 @@ static int seed_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     return store_audit_append(tx, &a, e);
 }
 
-/* Loads the sample as version 1 when no version is stored. */
-static int network_ensure(http_req_t *req)
+/* Loads the sample as version 1 when no version is stored. The server calls
+ * it at start (main.c), before any request: a request's Idempotency-Key
+ * claim rides on its first write unit, which must be the request's own
+ * effect, never this seed. */
+int rescue_network_ensure(app_t *app, arena_t *a, fy_err_t *err)
 {
     if (atomic_load(&network_seeded))
         return 0;
-    const app_t *app = api_app(req);
     struct seed_ctx c = {.path = "data/rescue-network.json"};
-    char *path = arena_printf(req->arena, "%s/rescue-network.json", app->data_dir ? app->data_dir : "data");
+    char *path = arena_printf(a, "%s/rescue-network.json", app->data_dir ? app->data_dir : "data");
     json_error_t je;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     if (!root)
-        return fy_fail(&req->err, 503, "rescue_network_file",
+        return fy_fail(err, 503, "rescue_network_file",
                        "无法读取抢救网络配对样例 %s：%s (cannot read the sample "
                        "rescue network %s: %s)",
                        path, je.text, path, je.text);
-    arena_defer(req->arena, (void (*)(void *))json_decref, root);
+    arena_defer(a, (void (*)(void *))json_decref, root);
     fy_err_t fe = {0};
-    parse_network(req->arena, root, true, NULL, &c.net, &fe);
+    parse_network(a, root, true, NULL, &c.net, &fe);
     if (!fy_has_error(&fe))
         rescue_network_check(&c.net, app->ref, &fe);
     if (fy_has_error(&fe))
-        return fy_fail(&req->err, 503, "rescue_network_file",
+        return fy_fail(err, 503, "rescue_network_file",
                        "抢救网络配对样例无效：%s %s (the sample rescue network is "
                        "invalid: %s %s)",
                        fe.n ? fe.fields[0].field : "", fe.n ? fe.fields[0].message : fe.detail,
                        fe.n ? fe.fields[0].field : "", fe.n ? fe.fields[0].message : fe.detail);
-    if (store_write(app->store, req->arena, seed_unit, &c, &req->err))
+    if (store_write(app->store, a, seed_unit, &c, err))
         return -1;
     atomic_store(&network_seeded, 1);
     return 0;
+}
+
+static int network_ensure(http_req_t *req)
+{
+    if (atomic_load(&network_seeded))
+        return 0;
+    /* only reached without the start-up seed (in-process callers): a claim
+     * must not ride on the seed unit */
+    store_idem_clear_claim();
+    return rescue_network_ensure(api_app(req), req->arena, &req->err);
 }
 
 /* ---- GET / PUT /rescue-network ------------------------------------------- */

@@ -80,11 +80,35 @@ typedef enum {
 const char *ind_group_name(ind_group_t g);
 int ind_group_parse(const char *s); /* -1 when unknown */
 
+/* Month groupings split the period into calendar months; the others keep
+ * it whole. */
+bool ind_group_by_month(ind_group_t g);
+
+/* Measures that do not add up over the months of a period: the child
+ * health measures count children at the end of a period (or each child
+ * once in it), so a month's cell is that month on its own and the period's
+ * value is not the sum of its months. Store rows of a month grouping carry
+ * the period's values of these under the key IND_PERIOD_KEY. Every measure
+ * adds up over districts and institutions. */
+bool ind_measure_by_period(ind_measure_t m);
+#define IND_PERIOD_KEY "*"
+
+/* "YYYY-MM" of a date (8 bytes with NUL). */
+void ind_month_key(fy_date_t d, char out[8]);
+
 typedef struct {
     const char *id, *name, *name_en, *unit, *mark, *source, *note;
     ind_measure_t numerator, denominator;
     double multiplier;
 } ind_def_t;
+
+/* A median indicator (data/indicators.json "medians"): the median minutes
+ * of referrals of `kind` and `type` from the first request to acceptance
+ * and to arrival, by the percentile of domain/rescue.h. */
+typedef struct {
+    const char *id, *name, *name_en, *unit, *mark, *source, *note;
+    const char *kind, *type; /* referrals.kind, referrals.type */
+} ind_median_def_t;
 
 typedef struct ind_set ind_set_t;
 int ind_load(const char *path, ind_set_t **out, char *err, size_t errlen);
@@ -92,6 +116,8 @@ void ind_free(ind_set_t *s);
 const char *ind_version(const ind_set_t *s);
 size_t ind_count(const ind_set_t *s);
 const ind_def_t *ind_at(const ind_set_t *s, size_t i);
+size_t ind_median_count(const ind_set_t *s);
+const ind_median_def_t *ind_median_at(const ind_set_t *s, size_t i);
 
 /* The report year Y runs from 1 October of Y−1 to 30 September of Y. */
 void ind_report_year(int year, fy_date_t *from, fy_date_t *to);
@@ -107,5 +133,55 @@ typedef struct {
     bool small, collected;
 } ind_value_t;
 ind_value_t ind_compute(const ind_def_t *d, const int64_t *counts, const bool *has);
+
+/* A median over n minutes (sorted in place; rescue_percentile p = 0.5);
+ * NaN when n is 0; small when n < IND_SMALL_CELL. */
+typedef struct {
+    size_t n;
+    double median;
+    bool small;
+} ind_median_t;
+ind_median_t ind_median(double *minutes, size_t n);
+
+/* ---- ages ------------------------------------------------------------------
+ * Age in completed years is fy_age_years (a birthday on 29 February falls on
+ * 1 March in other years). */
+
+/* The latest birth date whose age on `on` is `years` or more: a child is
+ * under `years` on `on` exactly when born after it. */
+fy_date_t ind_last_birth_aged(fy_date_t on, int years);
+
+/* The latest birth date b with fy_date_add_months(b, months) <= x: the
+ * anchor of a contact `months` after birth falls on or before x exactly
+ * when the birth is on or before it. */
+fy_date_t ind_last_birth_anchored(fy_date_t x, int months);
+
+/* Deaths of live-born children by age at death: under 7 days and under 28
+ * days from the time of birth (7 × 24 h, 28 × 24 h: the 168 hours of
+ * rescue_child_death_check), under 1 and under 5 years in completed years
+ * from the birth date to the Shanghai date of death. A death before the
+ * birth has no age (0). */
+enum { IND_DIED_U7D = 1, IND_DIED_U28D = 2, IND_DIED_U1Y = 4, IND_DIED_U5Y = 8 };
+unsigned ind_death_ages(int64_t born_at_ms, fy_date_t birth_date, int64_t died_ms);
+
+/* ---- 3岁以下儿童系统管理 (4-2-2) -------------------------------------------------
+ * The eight contacts of the 4-2-2 rule: 3, 6, 8 and 12 months (4 in the
+ * first year), 18 and 24 (2 in the second), 30 and 36 months (2 in the
+ * third): windows 3–10 of data/schedules/child-national.json, each closing
+ * `to_days` after its anchor (birth + age_months calendar months). */
+typedef struct {
+    int seq, age_months, to_days;
+} ind_contact_t;
+#define IND_422_CONTACTS 8
+extern const ind_contact_t ind_422[IND_422_CONTACTS];
+
+/* The contacts due by `end`: bit (1 << seq) for each window that closed on
+ * or before `end`. */
+unsigned ind_422_due(fy_date_t birth, fy_date_t end);
+
+/* A child under 3 at `end` is in system management when it had at least one
+ * check on or before `end` and every 4-2-2 window due by then was filled by
+ * a check (`filled`: bit 1 << window_seq of its checks). */
+bool ind_422_managed(fy_date_t birth, fy_date_t end, unsigned filled, bool checked_by_end);
 
 #endif

@@ -108,7 +108,7 @@ int store_screenings_of(store_tx_t *tx, int64_t child_id, store_screening_t **ou
 {
     static const char sql_n[] = "SELECT count(*) FROM screenings WHERE child_id = ?";
     static const char sql[] = "SELECT " SCR_COLS " FROM screenings s WHERE s.child_id = ? ORDER BY s.id";
-    int cap;
+    int cap = 0;
     if (count_of(tx, sql_n, child_id, &cap, e))
         return -1;
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
@@ -642,7 +642,7 @@ int store_birth_certs_of_child(store_tx_t *tx, int64_t child_id, store_birth_cer
 {
     static const char sql_n[] = "SELECT count(*) FROM birth_certificates WHERE child_id = ?";
     static const char sql[] = "SELECT " CERT_COLS " FROM birth_certificates b WHERE b.child_id = ? ORDER BY b.id";
-    int cap;
+    int cap = 0;
     if (count_of(tx, sql_n, child_id, &cap, e))
         return -1;
     sqlite3_stmt *s = sq_stmt(tx, sql, e);

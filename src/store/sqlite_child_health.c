@@ -162,7 +162,7 @@ int store_child_checks_of(store_tx_t *tx, int64_t child_id, store_child_check_t 
 {
     static const char sql_n[] = "SELECT count(*) FROM child_checks WHERE child_id = ?";
     static const char sql[] = "SELECT " CHECK_COLS " FROM child_checks k WHERE k.child_id = ? ORDER BY k.date, k.id";
-    int cap;
+    int cap = 0;
     if (count_of(tx, sql_n, child_id, &cap, e))
         return -1;
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
@@ -370,7 +370,7 @@ int store_dev_referrals_of(store_tx_t *tx, int64_t child_id, store_dev_referral_
     static const char sql_n[] = "SELECT count(*) FROM development_referrals WHERE child_id = ?";
     static const char sql[] = "SELECT " REFERRAL_COLS " FROM development_referrals r WHERE r.child_id = ?"
                               " ORDER BY r.date, r.id";
-    int cap;
+    int cap = 0;
     if (count_of(tx, sql_n, child_id, &cap, e))
         return -1;
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
@@ -424,7 +424,7 @@ int store_autism_of(store_tx_t *tx, int64_t child_id, store_autism_t **out, int 
 {
     static const char sql_n[] = "SELECT count(*) FROM autism_records WHERE child_id = ?";
     static const char sql[] = "SELECT " AUTISM_COLS " FROM autism_records a WHERE a.child_id = ? ORDER BY a.date, a.id";
-    int cap;
+    int cap = 0;
     if (count_of(tx, sql_n, child_id, &cap, e))
         return -1;
     sqlite3_stmt *s = sq_stmt(tx, sql, e);

@@ -76,6 +76,7 @@ static char tmp[PATH_MAX], base_db[PATH_MAX + 16], work_db[PATH_MAX + 16];
 static long inputs, reset_every = 2000;
 static bool verbose;
 static const char *seed_dir;
+static long (*stats)[3]; /* per route: 2xx, 4xx, 422 (FUZZ_API_STATS=1) */
 
 /* One user per role, index = role_t. Institutions in Xuhui (310104). */
 static api_user_t users[ROLE_COUNT];
@@ -393,6 +394,10 @@ static int run(const http_route_t *route, api_user_t *u, uint8_t ubyte, const ui
             *id_out = json_is_string(id) ? strtoll(json_string_value(id), NULL, 10) : json_integer_value(id);
             json_decref(j);
         }
+    }
+    if (stats) {
+        long *c = stats[found - routes];
+        c[status < 300 ? 0 : status == 422 ? 2 : 1]++;
     }
     if (verbose) {
         fprintf(stderr, "fuzz_api: %s %s as %s: %d %s\n", req.method, req.path, u ? role_name(u->role) : "-", status,
@@ -772,6 +777,15 @@ static void fresh_copy(void)
 
 static void cleanup(void)
 {
+    if (stats) {
+        fprintf(stderr, "fuzz_api: per route: 2xx / 422 / other 4xx\n");
+        for (size_t i = 0; i < nroutes; i++)
+            if (stats[i][0] + stats[i][1] + stats[i][2])
+                fprintf(stderr, "  %7ld %7ld %7ld  %s %s\n", stats[i][0], stats[i][2], stats[i][1], routes[i].method,
+                        routes[i].pattern);
+        free(stats);
+        stats = NULL;
+    }
     if (app.store)
         store_close(app.store);
     app.store = NULL;
@@ -815,6 +829,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     store_close(app.store); /* checkpoints: base.db alone holds the world */
     app.store = NULL;
     fresh_copy();
+    if (getenv("FUZZ_API_STATS"))
+        stats = calloc(nroutes, sizeof *stats);
     int n = 0;
     for (int i = 0; i < 256; i++)
         n += ring[i] >= 0;
