@@ -1,9 +1,11 @@
 /* Booking antenatal visits (智能预约) against each institution's daily
  * capacity. Citizens book their own; staff book for women in scope. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/pregnancy.h"
+#include "base/idnum.h"
 
 #define BOOK_AHEAD_DAYS 90
 
@@ -53,10 +55,16 @@ static int h_book(http_req_t *req, http_resp_t *resp)
     jv_no_unknown(body, known, e);
     json_t *pid = json_object_get(body, "pregnancy_id");
     long long id = 0;
-    if (json_is_integer(pid))
+    if (json_is_integer(pid)) {
         id = json_integer_value(pid);
-    else if (json_is_string(pid))
-        sscanf(json_string_value(pid), "%lld", &id);
+    } else if (json_is_string(pid)) {
+        /* digits only, at most 18: "12abc" is no id, nor is a number that
+         * would saturate */
+        const char *s = json_string_value(pid);
+        size_t n = strlen(s);
+        if (n >= 1 && n <= 18 && strspn(s, "0123456789") == n)
+            id = strtoll(s, NULL, 10);
+    }
     if (id <= 0)
         fy_field(e, "pregnancy_id", pid ? "id" : "required", "pregnancy_id 应为孕产期档案编号 (pregnancy_id is required)");
     const char *inst_id;
@@ -94,7 +102,83 @@ static int h_book(http_req_t *req, http_resp_t *resp)
     return 0;
 }
 
+struct day_ctx {
+    const char *institution;
+    fy_date_t date;
+    store_day_booking_t *rows;
+    int n;
+};
+
+static int day_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
+{
+    struct day_ctx *c = vctx;
+    return store_appointments_on(tx, c->institution, c->date, &c->rows, &c->n, e);
+}
+
+/* The day's bookings at an institution (今日预约): its own staff, the admins of
+ * its district, the city. */
+static int h_day(http_req_t *req, http_resp_t *resp)
+{
+    const app_t *app = api_app(req);
+    api_user_t *u = api_user(req);
+    struct day_ctx c = {0};
+    bool has_date;
+    c.institution = http_query(req, "institution");
+    if (!c.institution)
+        c.institution = u->institution_id;
+    const ref_institution_t *inst = refdata_institution(app->ref, c.institution);
+    if (!inst)
+        fy_field(&req->err, "institution", c.institution ? "unknown_institution" : "required",
+                 "机构无效或未指定 (institution is missing or unknown)");
+    api_query_date(req, "date", &c.date, &has_date);
+    if (!has_date)
+        c.date = fy_today();
+    if (fy_has_error(&req->err))
+        return -1;
+    bool own = u->institution_id && strcmp(u->institution_id, inst->id) == 0;
+    bool district = u->role == ROLE_DISTRICT_ADMIN && u->district && strcmp(u->district, inst->district) == 0;
+    if (!own && !district && u->role != ROLE_CITY_ADMIN && u->role != ROLE_SYS_ADMIN)
+        return fy_fail(&req->err, 403, "out_of_scope", "只能查看本机构的预约 (you can see your own institution's bookings only)");
+    if (store_read(app->store, req->arena, day_unit, &c, &req->err))
+        return -1;
+    buf_t b = {0}, ids = {0};
+    buf_puts(&b, "{");
+    api_kv_str(&b, "institution_id", inst->id, false);
+    api_kv_str(&b, "institution_name", inst->name, true);
+    api_kv_date(&b, "date", c.date, true, true);
+    api_kv_int(&b, "capacity", inst->daily_capacity, true);
+    buf_puts(&b, ",\"items\":[");
+    for (int i = 0; i < c.n; i++) {
+        store_day_booking_t *r = &c.rows[i];
+        char masked[64], ga[16];
+        idnum_mask(r->woman_id_number, masked, sizeof masked);
+        preg_ga_text(preg_ga_days(r->lmp, c.date), ga, sizeof ga);
+        buf_puts(&b, i ? ",{" : "{");
+        api_kv_str(&b, "id", arena_printf(req->arena, "%lld", (long long)r->a.id), false);
+        api_kv_str(&b, "pregnancy_id", arena_printf(req->arena, "%lld", (long long)r->a.pregnancy_id), true);
+        buf_puts(&b, ",\"woman\":{");
+        api_kv_str(&b, "id", arena_printf(req->arena, "%lld", (long long)r->woman_id), false);
+        api_kv_str(&b, "name", r->woman_name, true);
+        api_kv_str(&b, "id_number", masked, true);
+        buf_putc(&b, '}');
+        api_kv_str(&b, "ga_text", ga, true);
+        api_kv_str(&b, "color", r->color, true);
+        buf_printf(&b, ",\"purple\":%s}", r->purple ? "true" : "false");
+        buf_printf(&ids, "%s%lld", i ? "," : "", (long long)r->woman_id);
+    }
+    buf_printf(&b, "],\"total\":%d}", c.n);
+    int rc = c.n ? api_audit_read(req, "search", "appointment", arena_strdup(req->arena, ids.p), inst->id) : 0;
+    buf_free(&ids);
+    if (rc) {
+        buf_free(&b);
+        return -1;
+    }
+    api_reply(resp, 200, &b);
+    return 0;
+}
+
 const http_route_t api_appointment_routes[] = {
+    {"GET", "/api/v1/appointments", h_day, ROLES_STAFF | ROLES_ADMIN, 0},
     {"POST", "/api/v1/appointments", h_book,
      ROLE_BIT(ROLE_CITIZEN) | ROLE_BIT(ROLE_COMMUNITY_DOCTOR) | ROLE_BIT(ROLE_OBSTETRICIAN), 0},
 };

@@ -87,6 +87,8 @@ static int h_login(http_req_t *req, http_resp_t *resp)
         return -1;
     struct login_ctx c = {0};
     c.req = req;
+    static const char *const known[] = {"username", "password", NULL};
+    jv_no_unknown(body, known, &req->err);
     jv_str(body, "username", true, 1, 64, &c.username, &req->err);
     /* a password is taken as typed: blanks count (jv_str would not count
      * leading and trailing ones) */

@@ -150,9 +150,40 @@ int api_audit_read(http_req_t *req, const char *action, const char *resource, co
     return store_write(api_app(req)->store, req->arena, audit_read_unit, &c, &req->err);
 }
 
+/* < > & become \u003c \u003e \u0026 wherever they are in a JSON reply, as
+ * buf_json_str writes them, so a reply sniffed as HTML stays inert. The
+ * reply's strings are not all built by buf_json_str: stored JSON texts
+ * (parents on a certificate, complications, screening details, review
+ * factors) come from json_dumps, which leaves them raw. Outside strings
+ * JSON has no use for these bytes, so the rewrite is exact. */
+static void escape_html_bytes(buf_t *b)
+{
+    size_t extra = 0;
+    for (size_t i = 0; i < b->len; i++)
+        if (b->p[i] == '<' || b->p[i] == '>' || b->p[i] == '&')
+            extra += 5;
+    if (!extra)
+        return;
+    buf_t out = {0};
+    buf_reserve(&out, b->len + extra);
+    size_t run = 0;
+    for (size_t i = 0; i < b->len; i++) {
+        char c = b->p[i];
+        if (c != '<' && c != '>' && c != '&')
+            continue;
+        buf_append(&out, b->p + run, i - run);
+        buf_puts(&out, c == '<' ? "\\u003c" : c == '>' ? "\\u003e" : "\\u0026");
+        run = i + 1;
+    }
+    buf_append(&out, b->p + run, b->len - run);
+    buf_free(b);
+    *b = out;
+}
+
 void api_reply(http_resp_t *resp, int status, buf_t *json)
 {
     buf_free(&resp->body);
+    escape_html_bytes(json);
     resp->body = *json;
     *json = (buf_t){0};
     resp->status = status;
@@ -166,6 +197,7 @@ void api_reply_tree(http_resp_t *resp, int status, json_t *tree)
     buf_free(&resp->body);
     buf_puts(&resp->body, s ? s : "null");
     free(s);
+    escape_html_bytes(&resp->body);
     resp->status = status;
     resp->content_type = "application/json; charset=utf-8";
 }

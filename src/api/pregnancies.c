@@ -56,11 +56,11 @@ static bool json_id(json_t *body, const char *key, int64_t *out, fy_err_t *e)
     if (json_is_integer(v))
         x = json_integer_value(v);
     else if (json_is_string(v)) {
+        /* digits only, at most 18 of them: strtoll would saturate a longer
+         * number into a record id that exists nowhere */
         const char *s = json_string_value(v);
-        char *end;
-        x = *s ? strtoll(s, &end, 10) : 0;
-        if (*s == 0 || *end)
-            x = 0;
+        size_t n = strlen(s);
+        x = n >= 1 && n <= 18 && strspn(s, "0123456789") == n ? strtoll(s, NULL, 10) : 0;
     }
     if (x <= 0) {
         fy_field(e, key, "id", "%s应为档案编号 (%s must be a record id)", jv_label(key), key);
@@ -383,6 +383,8 @@ static int h_bigcard(http_req_t *req, http_resp_t *resp)
     if (!req->body_len)
         arena_defer(req->arena, (void (*)(void *))json_decref, body);
     const char *inst_id = api_user(req)->institution_id;
+    static const char *const known[] = {"institution_id", NULL};
+    jv_no_unknown(body, known, &req->err);
     jv_str(body, "institution_id", false, 1, 64, &inst_id, &req->err);
     if (fy_has_error(&req->err))
         return -1;

@@ -692,6 +692,7 @@ static int reply_referral(http_req_t *req, http_resp_t *resp, int status, int64_
 struct create_ctx {
     http_req_t *req;
     store_referral_t r;
+    const char *note; /* kept on the request's event */
     const ref_institution_t *from;
     rescue_kind_t kind;
     bool has_at;
@@ -775,6 +776,7 @@ static int create_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
                                  .to_state = "requested",
                                  .at = r->requested_at,
                                  .center_id = center,
+                                 .note = c->note,
                                  .user_id = u->id,
                                  .username = u->username,
                                  .recorded_at = now};
@@ -877,6 +879,7 @@ static int h_create(http_req_t *req, http_resp_t *resp)
         jv_enum(body, "urgency", true, urgencies, &urgency, e);
     if (need(body, "reason", "转诊原因", e))
         jv_str(body, "reason", true, 1, 2000, &r->reason, e);
+    jv_str(body, "note", false, 0, 2000, &c.note, e);
     json_t *pv = json_object_get(body, "pregnancy_id"), *cv = json_object_get(body, "child_id");
     bool has_preg = pv && !json_is_null(pv), has_child = cv && !json_is_null(cv);
     if (kind == RESCUE_MATERNAL) {
@@ -1110,8 +1113,9 @@ static int h_transition(http_req_t *req, http_resp_t *resp)
         } else if (json_object_get(body, "outcome")) {
             fy_field(e, "outcome", "not_allowed", "只有结案时填写结局 (outcome is only for closing)");
         }
-        if (c.to != RS_REDIRECTED && json_object_get(body, "reason") && !c.note) {
-            c.note = c.reason; /* a reason on another step is kept as its note */
+        if (c.to != RS_REDIRECTED && c.reason) {
+            /* a reason on another step is kept in its note, before the note */
+            c.note = c.note && *c.note ? arena_printf(req->arena, "%s；%s", c.reason, c.note) : c.reason;
         }
     }
     if (fy_has_error(e))

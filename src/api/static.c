@@ -55,6 +55,11 @@ int api_static(http_req_t *req, http_resp_t *resp)
     const char *path = req->path;
     if (!dir || strstr(path, "..") || strlen(path) > 200)
         return 1;
+    /* only the pages and their assets: not the npm tree, lock files or notes */
+    const char *base = strrchr(path, '/');
+    if (strstr(path, "/node_modules") || strstr(path, "/.") || strstr(path, "package") ||
+        (base && strchr(base, '.') && strcmp(mime(path), "application/octet-stream") == 0))
+        return 1;
     if (strcmp(path, "/") == 0)
         path = "/index.html";
     char full[512];

@@ -761,6 +761,43 @@ int store_appointments_of(store_tx_t *tx, int64_t pregnancy_id, store_appointmen
     return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
 }
 
+int store_appointments_on(store_tx_t *tx, const char *institution_id, fy_date_t date, store_day_booking_t **out,
+                          int *n, fy_err_t *e)
+{
+    static const char sql[] = "SELECT a.id, a.pregnancy_id, a.institution_id, a.date, a.status, a.user_id, a.created_at,"
+                              " w.id, w.name, w.id_number, p.lmp, p.color, p.purple"
+                              " FROM appointments a JOIN pregnancies p ON p.id = a.pregnancy_id"
+                              " JOIN women w ON w.id = p.woman_id"
+                              " WHERE a.institution_id = ? AND a.date = ? AND a.status = 'booked' ORDER BY a.id";
+    sqlite3_stmt *s = sq_stmt(tx, sql, e);
+    if (!s)
+        return -1;
+    sq_bind_text(s, 1, institution_id);
+    sqlite3_bind_int(s, 2, date);
+    int cap = 16, rc;
+    store_day_booking_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
+    *n = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        GROW(arr, *n, cap);
+        store_day_booking_t *b = &arr[(*n)++];
+        b->a.id = sqlite3_column_int64(s, 0);
+        b->a.pregnancy_id = sqlite3_column_int64(s, 1);
+        b->a.institution_id = sq_text(tx, s, 2);
+        b->a.date = sqlite3_column_int(s, 3);
+        b->a.status = sq_text(tx, s, 4);
+        b->a.user_id = sqlite3_column_int64(s, 5);
+        b->a.created_at = sqlite3_column_int64(s, 6);
+        b->woman_id = sqlite3_column_int64(s, 7);
+        b->woman_name = sq_text(tx, s, 8);
+        b->woman_id_number = sq_text(tx, s, 9);
+        b->lmp = sqlite3_column_int(s, 10);
+        b->color = sq_text(tx, s, 11);
+        b->purple = sqlite3_column_int(s, 12) != 0;
+    }
+    *out = arr;
+    return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
+}
+
 /* ---- work lists --------------------------------------------------------- */
 
 int store_worklist(store_tx_t *tx, const store_worklist_query_t *q, store_worklist_row_t **out, int *n,

@@ -310,6 +310,17 @@ typedef struct {
 int store_appointment_insert(store_tx_t *tx, store_appointment_t *a, fy_err_t *e);
 int store_appointments_booked(store_tx_t *tx, const char *institution_id, fy_date_t date, int *count, fy_err_t *e);
 int store_appointments_of(store_tx_t *tx, int64_t pregnancy_id, store_appointment_t **out, int *n, fy_err_t *e);
+/* Booked visits at an institution on a day, with the woman's name, ID
+ * number and the pregnancy's LMP; in booking order. */
+typedef struct {
+    store_appointment_t a;
+    int64_t woman_id;
+    const char *woman_name, *woman_id_number, *color;
+    fy_date_t lmp;
+    bool purple;
+} store_day_booking_t;
+int store_appointments_on(store_tx_t *tx, const char *institution_id, fy_date_t date, store_day_booking_t **out,
+                          int *n, fy_err_t *e);
 
 /* ---- delivery, children, postpartum ----------------------------------- */
 

@@ -269,12 +269,10 @@ class World:
         # the first read seeds the rescue network (a write): before any check
         r = self.city.get("/api/v1/rescue-network")
         assert r.status == 200, r
-        n = 0
         for inst, letter in ((H_OWN, "A"), (RC_OWN, "B"), (H_OI, "C"), (H_D2, "D"), (MCH_D1, "E"), (MCH_D2, "F")):
             r = self.city.post("/api/v1/certificate-blocks",
                                {"institution_id": inst, "letter": letter, "first": 1, "last": 99999})
             assert r.status == 201, r
-            n += 1
         own = self.world("citizen", "own")
         self.c["m_citizen"] = own["client"]
         self.reader = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(self.s.db), uri=True, timeout=10,
@@ -839,7 +837,7 @@ class Matrix(unittest.TestCase):
     def test_matrix(self):
         routes = binary_routes(S)
         problems = []
-        cells = 0
+        cells = lists = 0
         for key, row in MX.items():
             if key not in REQUESTS or key not in routes:
                 continue  # Coverage names it
@@ -871,7 +869,10 @@ class Matrix(unittest.TestCase):
                         self.check_refusal(r, r.status, where, problems)
                         if W.data_version() != dv:
                             problems.append("%s: a refused request committed a change" % where)
+                    elif write and W.data_version() == dv:
+                        problems.append("%s: %d, but nothing was written" % (where, r.status))
                     elif q["visible"]:
+                        lists += 1
                         rkey, rid = q["visible"][:2], q["visible"][2]
                         should = MX[rkey][role][i] == 200
                         items = r.body.get("items", []) if isinstance(r.body, dict) else []
@@ -879,7 +880,7 @@ class Matrix(unittest.TestCase):
                         if seen != should:
                             problems.append("%s: record %s %s in the list, but its read is %d" % (
                                 where, rid, "shown" if seen else "not shown", MX[rkey][role][i]))
-        print("access matrix: %d routes, %d requests" % (len(MX), cells))
+        print("access matrix: %d routes, %d requests, %d list visibility checks" % (len(MX), cells, lists))
         self.assertEqual(problems, [], "\n" + "\n".join(problems))
 
 

@@ -236,7 +236,7 @@ export function field(opts) {
       autocomplete: 'off', 'data-type': dt ? 'datetime' : 'date', spellcheck: 'false',
     });
     const picker = h('input', { type: opts.type, class: 'native-picker', tabindex: '-1', 'aria-hidden': 'true', min, max });
-    const btn = h('button', { type: 'button', class: 'cal-btn', title: '打开日历', 'aria-label': `${opts.label}：打开日历` }, icon('calendar', 18));
+    const btn = h('button', { type: 'button', class: 'cal-btn', tabindex: '-1', title: '打开日历', 'aria-label': `${opts.label}：打开日历` }, icon('calendar', 18));
     btn.addEventListener('click', () => {
       const v = dt ? normalizeDateTime(input.value) : normalizeDate(input.value);
       if (/^\d{4}-\d{2}-\d{2}/.test(v)) picker.value = v;

@@ -3,7 +3,7 @@
 // clinicians' child page, with the child health check form for doctors.
 import { api } from '../lib/api.js';
 import {
-  h, clear, pageHead, card, dl, field, wireForm, fmtDate, link, loading, errorNotice, notice, today, table, SEX, toast, busy, zh,
+  h, clear, pageHead, card, dl, field, wireForm, fmtDate, link, loading, errorNotice, notice, today, table, SEX, toast, busy, zh, fmtInstant,
 } from '../lib/ui.js';
 import { draw, chartBox } from '../lib/charts.js';
 
@@ -160,7 +160,7 @@ async function fillCertificate(box, child, ctx) {
   clear(box, dl([
     ['状态', zh(c.status_label) || c.status], ['类型', zh(c.kind_label)], ['新生儿姓名', c.child_name],
     ['证明编号', c.number || '—'], ['签发日期', c.issue_date || '—'], ['签发机构', c.issuing_institution_name || '—'],
-    ['申请时间', String(c.applied_at || '').replace('T', ' ').slice(0, 16)],
+    ['申请时间', fmtInstant(c.applied_at)],
   ]), h('div', { class: 'form-actions', style: { marginTop: '10px' } }, issueBtn,
     c.links?.pdf && c.status === 'issued' ? h('a', { class: 'btn', href: c.links.pdf, target: '_blank', rel: 'noopener' }, '打印证明（PDF）') : null),
   h('div', { 'aria-live': 'polite', 'data-msg': '' }));

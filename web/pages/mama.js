@@ -37,7 +37,11 @@ function reminders(p) {
   const hasBig = (p.cards || []).some((c) => c.card === 'big');
   if (!hasBig && p.status === 'open') {
     const from = addDays(p.lmp, 84);
-    out.push({ date: from < t ? t : from, text: `建大卡：孕12–16周（${from} 至 ${addDays(p.lmp, 118)}）到选择的助产医院建立大卡`, kind: 'card' });
+    const to = addDays(p.lmp, 118);
+    out.push({
+      date: from < t ? t : from, kind: 'card',
+      text: to < t ? '建大卡：已过孕16周，请尽快到选择的助产医院建立大卡' : `建大卡：孕12–16周（${from} 至 ${to}）到选择的助产医院建立大卡`,
+    });
   }
   for (const r of p.reminders || []) {
     if (r.status !== 'cancelled' && r.due_on >= addDays(t, -3)) out.push({ date: r.due_on, text: r.text, kind: 'sms' });
@@ -121,13 +125,18 @@ export async function book(ctx) {
 
   const dateField = field({ name: 'date', label: '预约日期', type: 'date', required: true, value: suggested, attrs: { min: t, max: addDays(t, 90) },
     hint: nv ? `建议：${nv.name} ${nv.opens} 至 ${nv.closes}；最多可预约90天内` : '最多可预约90天内' });
+  const choice = (x) => h('label', { class: 'choice' },
+    h('input', { type: 'radio', name: 'institution_id', value: x.id, checked: x.id === def }),
+    h('span', {}, h('b', {}, x.name), h('div', { class: 'c-sub' },
+      `${x.types.includes('delivery_hospital') ? `助产医院${x.level ? `（${x.level}级）` : ''}` : '社区卫生服务中心'} · 每日号源 ${x.daily_capacity}`,
+      x.id === p.delivery_institution_id ? ' · 我的建大卡医院' : x.id === p.institution_id ? ' · 我的建册机构' : '')));
+  // her own centre and hospital first; the others of her district folded away
+  const first = all.filter((x) => mine.includes(x.id));
+  const others = all.filter((x) => !mine.includes(x.id));
   const choices = h('div', { class: 'field', 'data-for': 'institution_id', role: 'radiogroup', 'aria-labelledby': 'inst-label' },
     h('span', { id: 'inst-label', class: 'label-like', style: { fontWeight: 600, fontSize: '.88rem', color: 'var(--ink-2)' } }, '产检机构'),
-    all.map((x) => h('label', { class: 'choice' },
-      h('input', { type: 'radio', name: 'institution_id', value: x.id, checked: x.id === def }),
-      h('span', {}, h('b', {}, x.name), h('div', { class: 'c-sub' },
-        `${x.types.includes('delivery_hospital') ? `助产医院${x.level ? `（${x.level}级）` : ''}` : '社区卫生服务中心'} · 每日号源 ${x.daily_capacity}`,
-        x.id === p.delivery_institution_id ? ' · 我的建大卡医院' : x.id === p.institution_id ? ' · 我的建册机构' : '')))),
+    (first.length ? first : others).map(choice),
+    first.length && others.length ? h('details', { class: 'more' }, h('summary', {}, `本区其他机构（${others.length}）`), others.map(choice)) : null,
     h('div', { class: 'field-error', 'aria-live': 'polite' }));
   const result = h('div', { 'aria-live': 'polite' });
   const form = h('form', { class: 'form', 'aria-label': '预约产检' },

@@ -124,7 +124,7 @@ function sideLists(p) {
         ` 纳入时 `, badge(c.opened_color), c.opened_purple ? badge('purple') : null),
       h('p', { class: 'small' }, `纳入时间 ${fmtInstant(c.opened_at)} · 最高颜色 ${COLORS[c.max_color]?.short || c.max_color} · 管理机构 ${c.owner_institution_name || c.owner_institution || '—'}`),
       c.continuation_missing ? notice('error', '红色高风险：尚未记录“是否适宜继续妊娠”的评估。') : null,
-      (p.notices || []).length ? h('ul', { class: 'list-plain small' }, p.notices.map((n) => h('li', {},
+      (p.notices || []).length ? h('ul', { class: 'list-plain small notices' }, p.notices.map((n) => h('li', {},
         h('span', {}, n.text), h('span', { class: 'tag tag-muted nowrap' }, `${n.recipient_name || n.recipient} · ${n.status === 'sent' ? '已送达' : '已报告'}`)))) : null));
   }
   if (p.status === 'open') parts.push(card('产检安排', scheduleView(p)));

@@ -26,8 +26,31 @@ export function skipWithoutChromium() {
 }
 
 // Starts `fuyou serve` on a free port with a fresh database made by
-// `fuyou demo --births 0`. Returns { url, db, stop() }.
-export async function startServer({ env = {} } = {}) {
+// `fuyou demo --births 0`, and waits until it answers. Returns
+// { url, db, stop() }. A server that prints its port but does not answer
+// on it (seen rarely on a loaded machine) is stopped and started again.
+export async function startServer(opts = {}) {
+  for (let attempt = 1; ; attempt++) {
+    const server = await startServerOnce(opts);
+    if (await answers(server.url)) return server;
+    console.log(`  server at ${server.url} does not answer; starting another (attempt ${attempt})`);
+    await server.stop().catch(() => {});
+    if (attempt === 3) throw new Error('the server never answered on the port it printed');
+  }
+}
+
+async function answers(url) {
+  for (let i = 0; i < 20; i++) {
+    try {
+      const r = await fetch(`${url}/api/v1/health`);
+      if (r.ok) return true;
+    } catch (e) { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+async function startServerOnce({ env = {} } = {}) {
   const bin = process.env.FUYOU_BIN || path.join(ROOT, 'build', 'fuyou');
   if (!existsSync(bin)) throw new Error(`fuyou binary not found at ${bin} (build it, or set FUYOU_BIN)`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fuyou-browser-'));
@@ -55,11 +78,13 @@ export async function startServer({ env = {} } = {}) {
     url, db, dir,
     stderr: () => readFileSync(errPath, 'utf8'),
     async stop() {
-      if (!exited) {
+      // SIGTERM, repeated: fuyou's main thread waits in pause() and a
+      // signal that another thread takes does not wake it (reported)
+      for (let waited = 0; !exited && waited < 30000; waited += 2000) {
         proc.kill('SIGTERM');
-        await Promise.race([exitP, new Promise((r) => setTimeout(r, 30000))]);
-        if (!exited) { proc.kill('SIGKILL'); await exitP; throw new Error('server did not stop within 30 s of SIGTERM'); }
+        await Promise.race([exitP, new Promise((r) => setTimeout(r, 2000))]);
       }
+      if (!exited) { proc.kill('SIGKILL'); await exitP; throw new Error('server did not stop within 30 s of SIGTERM'); }
       const err = readFileSync(errPath, 'utf8');
       rmSync(dir, { recursive: true, force: true });
       if (exited.code !== 0) throw new Error(`server exited with ${exited.code ?? exited.sig}\n${err}`);
@@ -121,6 +146,7 @@ const SHOT_STYLE = '#toast { display: none !important; } .mama-nav { position: a
 export async function screenshot(page, name) {
   mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);
+  await page.evaluate(() => window.scrollTo(0, 0)); // sticky bars at the top of the picture
   await page.screenshot({ path: file, fullPage: true, style: SHOT_STYLE });
   console.log(`  screenshot ${path.relative(ROOT, file)}`);
   return file;
