@@ -92,6 +92,16 @@ for name in "${names[@]}"; do
   if env "${seedenv[@]}" "$bin" "$corpus" -max_total_time="$secs" -timeout=25 -rss_limit_mb=4096 \
       -max_len=65536 -print_final_stats=1 -artifact_prefix="$root/$art/" "${dictarg[@]}" "${fork[@]}" >"$log" 2>&1; then
     execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1 || true)
+    # after a long run, keep only the inputs that add coverage, so that the
+    # short runs of `make test` start quickly
+    if [ "$secs" -ge 60 ]; then
+      rm -rf "$corpus.min" && mkdir -p "$corpus.min"
+      if "$bin" -merge=1 "$corpus.min" "$corpus" >"$log.merge" 2>&1; then
+        rm -rf "$corpus" && mv "$corpus.min" "$corpus"
+      else
+        rm -rf "$corpus.min"
+      fi
+    fi
     summary+=("$name: ok, ${execs:-?} inputs in ${secs}s, ${#regs[@]} regressions replayed")
   else
     echo "fuzz: $name found a failure (log: $log; input in $art/):" >&2

@@ -1,7 +1,11 @@
 /* The annual report indicators, live: GET /api/v1/indicators (JSON) and
  * its exports (CSV with BOM, XLSX with a sheet per disaggregation). The
- * definitions are data (data/indicators.json); the counts come from one
- * grouped pass per source (store_indicator_counts). */
+ * definitions are data (data/indicators.json); the counts come from a few
+ * ordered passes over indexes (store_indicator_counts), the referral
+ * response-time medians ("medians") from the referrals of the period with
+ * the percentile of the rescue module (rescue_percentile). A month
+ * grouping's total takes the child health measures from the period row the
+ * store adds (they do not add up over months). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +85,11 @@ static bool referral_in(const store_ind_query_t *q, const store_referral_t *r)
            (!q->institution || strcmp(r->from_institution_id, q->institution) == 0);
 }
 
+static int cmp_row_key(const void *a, const void *b)
+{
+    return strcmp(((const store_ind_row_t *)a)->key, ((const store_ind_row_t *)b)->key);
+}
+
 /* Counts (and, with `medians`, the referral medians) of a query. A month
  * grouping's row IND_PERIOD_KEY is taken out into *period. */
 static int count(http_req_t *req, store_ind_query_t q, bool medians, ind_result_t *r, store_ind_row_t **period)
@@ -94,8 +103,10 @@ static int count(http_req_t *req, store_ind_query_t q, bool medians, ind_result_
     int w = 0;
     for (int i = 0; i < c.n; i++) {
         if (ind_group_by_month(q.group) && strcmp(c.rows[i].key, IND_PERIOD_KEY) == 0) {
-            if (period)
-                *period = &c.rows[i];
+            if (period) {
+                *period = arena_alloc(req->arena, sizeof **period);
+                **period = c.rows[i];
+            }
             continue;
         }
         if (w != i)
@@ -121,16 +132,19 @@ static int count(http_req_t *req, store_ind_query_t q, bool medians, ind_result_
             found = strcmp(r->rows[i].key, keys[k]) == 0;
         if (!found) {
             store_ind_row_t *bigger = arena_alloc(req->arena, sizeof *bigger * (size_t)(r->nrows + extra + 1));
-            memcpy(bigger, r->rows, sizeof *bigger * (size_t)(r->nrows + extra));
+            if (r->nrows + extra > 0) /* r->rows is NULL when nothing was counted */
+                memcpy(bigger, r->rows, sizeof *bigger * (size_t)(r->nrows + extra));
             store_ind_row_t *nr = &bigger[r->nrows + extra];
             snprintf(nr->key, sizeof nr->key, "%s", keys[k]);
-            if (r->nrows + extra > 0)
-                memcpy(nr->has, bigger[0].has, sizeof nr->has);
+            for (int m = 0; m < IND_MEASURE_COUNT; m++)
+                nr->has[m] = ind_measure_collected((ind_measure_t)m);
             r->rows = bigger;
             extra++;
         }
     }
     r->nrows += extra;
+    if (extra)
+        qsort(r->rows, (size_t)r->nrows, sizeof *r->rows, cmp_row_key);
 
     double *acc = arena_alloc(req->arena, sizeof *acc * (size_t)(c.nrefs ? c.nrefs : 1));
     double *arr = arena_alloc(req->arena, sizeof *arr * (size_t)(c.nrefs ? c.nrefs : 1));
@@ -240,10 +254,10 @@ static int compute(http_req_t *req, ind_result_t *r, bool grouped_by_param)
             r->total->v[m] += r->rows[k].v[m];
             r->total->has[m] = r->rows[k].has[m];
         }
-    if (period)
+    if (ind_group_by_month(r->q.group))
         for (int m = 0; m < IND_MEASURE_COUNT; m++)
             if (ind_measure_by_period((ind_measure_t)m))
-                r->total->v[m] = period->v[m];
+                r->total->v[m] = period ? period->v[m] : 0;
     if (r->nrows == 0) {
         /* nothing in the period: which measures are collected still shows */
         ind_result_t t = {0};
@@ -451,22 +465,35 @@ typedef struct {
     double value;
 } export_line_t;
 
-static export_line_t export_value(http_req_t *req, const ind_def_t *d, const store_ind_row_t *row)
+static export_line_t export_value(const ind_def_t *d, const store_ind_row_t *row)
 {
     ind_value_t v = ind_compute(d, row->v, row->has);
-    (void)req;
-    export_line_t l = {d->id, d->name, d->unit, NULL, v.collected, v.small, !isnan(v.value), true,
-                       (long long)v.numerator, (long long)v.denominator, v.value};
+    export_line_t l = {0};
+    l.id = d->id;
+    l.name = d->name;
+    l.unit = d->unit;
+    l.collected = v.collected;
+    l.small = v.small;
+    l.has_value = !isnan(v.value);
+    l.has_den = true;
+    l.num = (long long)v.numerator;
+    l.den = (long long)v.denominator;
+    l.value = v.value;
     l.note = !v.collected ? "未采集 (not collected)" : v.small ? "小数值已隐去 (small cell suppressed)" : "";
     return l;
 }
 
 static export_line_t export_median(http_req_t *req, const ind_median_def_t *d, const ind_median_t *m, bool arrived)
 {
-    export_line_t l = {arena_printf(req->arena, "%s.%s", d->id, arrived ? "requested_to_arrived" : "requested_to_accepted"),
-                       arena_printf(req->arena, "%s（%s，中位数）", d->name, arrived ? "申请至到达" : "申请至接收"),
-                       d->unit, NULL, true, m && m->small, m && !isnan(m->median), false,
-                       m ? (long long)m->n : 0, 0, m ? round(m->median * 1e6) / 1e6 : NAN};
+    export_line_t l = {0};
+    l.id = arena_printf(req->arena, "%s.%s", d->id, arrived ? "requested_to_arrived" : "requested_to_accepted");
+    l.name = arena_printf(req->arena, "%s（%s，中位数）", d->name, arrived ? "申请至到达" : "申请至接收");
+    l.unit = d->unit;
+    l.collected = true;
+    l.small = m && m->small;
+    l.has_value = m && !isnan(m->median);
+    l.num = m ? (long long)m->n : 0; /* the number of referrals */
+    l.value = l.has_value ? round(m->median * 1e6) / 1e6 : NAN;
     l.note = l.small ? "小数值已隐去；分子为转诊数 (small cell suppressed; the numerator is the number of referrals)"
                      : "分子为转诊数 (the numerator is the number of referrals)";
     return l;
@@ -478,7 +505,7 @@ static void export_lines(http_req_t *req, const ind_set_t *set, const store_ind_
                          line_fn fn, void *ctx)
 {
     for (size_t i = 0; i < ind_count(set); i++) {
-        export_line_t l = export_value(req, ind_at(set, i), row);
+        export_line_t l = export_value(ind_at(set, i), row);
         fn(ctx, &l);
     }
     for (size_t i = 0; i < ind_median_count(set); i++) {
@@ -519,8 +546,10 @@ static void csv_line(void *vctx, const export_line_t *l)
             buf_printf(b, ",%lld,", l->num);
         if (l->has_den)
             buf_printf(b, "%lld", l->den);
-        if (!l->small && l->has_value)
-            buf_printf(b, ",%.*f,", l->has_den ? 2 : 6, l->value);
+        if (!l->small && l->has_value && l->has_den)
+            buf_printf(b, ",%.2f,", l->value);
+        else if (!l->small && l->has_value)
+            buf_printf(b, ",%.10g,", l->value);
         else
             buf_puts(b, ",,");
     }

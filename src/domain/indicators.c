@@ -58,6 +58,11 @@ bool ind_measure_by_period(ind_measure_t m)
     }
 }
 
+bool ind_measure_collected(ind_measure_t m)
+{
+    return m != IM_prenatal_screened && m != IM_premarital_exams && m != IM_marriage_registrations;
+}
+
 void ind_month_key(fy_date_t d, char out[8])
 {
     int y, m, day;

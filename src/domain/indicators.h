@@ -93,6 +93,11 @@ bool ind_group_by_month(ind_group_t g);
 bool ind_measure_by_period(ind_measure_t m);
 #define IND_PERIOD_KEY "*"
 
+/* Whether the platform collects the records a measure counts (prenatal
+ * screening results, premarital exams and marriage registrations are not
+ * collected yet). */
+bool ind_measure_collected(ind_measure_t m);
+
 /* "YYYY-MM" of a date (8 bytes with NUL). */
 void ind_month_key(fy_date_t d, char out[8]);
 

@@ -1,24 +1,28 @@
 /* Indicator measures (definitions: data/indicators.json "measures"), counted
- * live in a few ordered passes over covering indexes (008_indicator_indexes):
+ * live in a few ordered scans of covering indexes (008_indicator_indexes),
+ * joined and aggregated here rather than by B-tree searches per record:
  *
- *   1. births: the deliveries of the period (by delivery date) with the
- *      mother's pregnancy, its compact facts (pregnancy_facts, kept by every
- *      re-grading) and the babies; delivery measures are counted once per
- *      delivery, on its first baby; newborn screening is one ordered scan of
- *      the screenings of the period's children;
- *   2. deaths: maternal and child deaths of the critical-event reports, by
- *      date of death; ages at death by ind_death_ages;
- *   3. child health: the live-born children under 7 merged, in id order, with
- *      their checks: the children at the end of the period (or of each month
- *      of a month grouping), 4-2-2 management, checks in the period and the
- *      latest measurement of each child.
+ *   1. births: the deliveries of the period (by delivery date) from one index;
+ *      then their pregnancies, the pregnancies' compact facts
+ *      (pregnancy_facts, kept by every re-grading) and their babies as id
+ *      ranges in index order, joined through dense arrays; each delivery is
+ *      counted once, each baby once; newborn screening is one ordered scan
+ *      of the screenings of the live births' id range;
+ *   2. deaths: maternal and child deaths of the critical-event reports, each
+ *      person once at the earliest report, by date of death; ages at death
+ *      by ind_death_ages;
+ *   3. child health: the live-born children under 7 merged, in id order,
+ *      with their checks: the children at the end of the period (or of each
+ *      month of a month grouping, plus the period row IND_PERIOD_KEY), 4-2-2
+ *      management, checks in the period and each child's latest measurement.
  *
- * The rows are aggregated here, keyed by the group value (see group_key). */
+ * Rows are keyed by the group value: a district code, an institution id, ""
+ * for no delivery (delivery groupings) or no grouping, "YYYY-MM",
+ * "district|YYYY-MM"; returned in key order. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "store/sqlite_int.h"
 
@@ -334,9 +338,10 @@ static int screenings_pass(store_tx_t *tx, rowset_t *rs, const live_t *lv, size_
     unsigned char *got = calloc((size_t)(hi - lo) + 1, 1);
     if (!got)
         return fy_fail(e, 503, "memory", "内存不足 (out of memory)");
-    static const char sql[] = "SELECT child_id, kind = 'metabolic' FROM screenings INDEXED BY screenings_child"
-                              " WHERE child_id BETWEEN ? AND ? AND kind IN ('metabolic', 'hearing')"
-                              " AND result IN ('negative', 'positive', 'refer')";
+    static const char sql[] =
+        "SELECT child_id, (kind = 'metabolic' AND result IN ('negative', 'positive', 'refer'))"
+        " | ((kind = 'hearing' AND result IN ('negative', 'positive', 'refer')) << 1) AS done"
+        " FROM screenings INDEXED BY ind_screenings_done WHERE child_id BETWEEN ? AND ? AND done <> 0";
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s) {
         free(got);
@@ -346,7 +351,7 @@ static int screenings_pass(store_tx_t *tx, rowset_t *rs, const live_t *lv, size_
     sqlite3_bind_int64(s, 2, hi);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        got[sqlite3_column_int64(s, 0) - lo] |= sqlite3_column_int(s, 1) ? 1 : 2;
+        got[sqlite3_column_int64(s, 0) - lo] |= (unsigned char)sqlite3_column_int(s, 1);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
         free(got);
@@ -362,17 +367,23 @@ static int screenings_pass(store_tx_t *tx, rowset_t *rs, const live_t *lv, size_
 }
 
 static const char deliveries_sql[] =
-    "SELECT id, pregnancy_id, delivered_on, institution_district, institution_id, mode = 'caesarean',"
-    " cs_indication = 'none', epidural FROM deliveries INDEXED BY ind_deliveries_period"
+    "SELECT id, pregnancy_id, delivered_on, institution_district, institution_id,"
+    " (mode = 'caesarean') | ((cs_indication IS 'none') << 1) | ((epidural <> 0) << 2)"
+    " FROM deliveries INDEXED BY ind_deliveries_period"
     " WHERE delivered_on BETWEEN :from AND :to%s%s";
 static const char pregnancies_sql[] =
     "SELECT id, residence_district, early_registration, registered_on FROM pregnancies"
     " INDEXED BY ind_pregnancies_stats WHERE id BETWEEN :lo AND :hi%s";
+/* the facts as contacts and packed flags: bit 0 early check, 1 any
+ * postpartum visit, 2 a home visit within 28 days, 3 graded yellow or above
+ * (or purple), 4 case-managed, 5 tested for both HIV and syphilis */
 static const char facts_sql[] =
-    "SELECT pregnancy_id, contacts, early_check, pp_visited, pp_visit_28d, max_color <> 'green' OR ever_purple,"
-    " case_managed, hiv_tested AND syphilis_tested FROM pregnancy_facts WHERE pregnancy_id BETWEEN ? AND ?";
+    "SELECT pregnancy_id, contacts, (early_check <> 0) | ((pp_visited <> 0) << 1) | ((pp_visit_28d <> 0) << 2)"
+    " | ((max_color <> 'green' OR ever_purple) << 3) | ((case_managed <> 0) << 4)"
+    " | ((hiv_tested AND syphilis_tested) << 5) FROM pregnancy_facts INDEXED BY ind_pregnancy_facts"
+    " WHERE pregnancy_id BETWEEN ? AND ?";
 static const char babies_sql[] =
-    "SELECT delivery_id, id, outcome = 'live', outcome = 'stillbirth', ga_days, weight_g FROM children"
+    "SELECT delivery_id, id, (outcome = 'live') | ((outcome = 'stillbirth') << 1), ga_days, weight_g FROM children"
     " INDEXED BY ind_children_delivery WHERE delivery_id BETWEEN ? AND ?";
 
 static int base_of_text(rowset_t *rs, sqlite3_stmt *s, int col)
@@ -396,7 +407,8 @@ static int oom(fy_err_t *e) { return fy_fail(e, 503, "memory", "内存不足 (ou
 
 static int births_deliveries(store_tx_t *tx, const store_ind_query_t *q, rowset_t *rs, births_t *B, fy_err_t *e)
 {
-    char *sql = arena_printf(tx->arena, deliveries_sql, q->delivery_district ? " AND institution_district = :ddist" : "",
+    char *sql = arena_printf(tx->arena, deliveries_sql,
+                             q->delivery_district ? " AND institution_district = :ddist" : "",
                              q->institution ? " AND institution_id = :inst" : "");
     sqlite3_stmt *s;
     if (prepare(tx, sql, &s, e))
@@ -419,9 +431,10 @@ static int births_deliveries(store_tx_t *tx, const store_ind_query_t *q, rowset_
         x->on = sqlite3_column_int(s, 2);
         x->ddist = base_of_text(rs, s, 3);
         x->inst = base_of_text(rs, s, 4);
-        x->cs = sqlite3_column_int(s, 5);
-        x->cs_none = sqlite3_column_int(s, 6);
-        x->epidural = sqlite3_column_int(s, 7);
+        int f = sqlite3_column_int(s, 5);
+        x->cs = f & 1;
+        x->cs_none = f & 2;
+        x->epidural = f & 4;
         x->row = -1;
         if (B->n == 1) {
             B->plo = B->phi = x->preg;
@@ -469,12 +482,13 @@ static int births_pregnancies(store_tx_t *tx, const store_ind_query_t *q, rowset
         pf_t *p = &B->pf[sqlite3_column_int64(s, 0) - B->plo];
         p->facts = true;
         p->contacts = sqlite3_column_int(s, 1);
-        p->early_check = sqlite3_column_int(s, 2);
-        p->pp_visited = sqlite3_column_int(s, 3);
-        p->pp28 = sqlite3_column_int(s, 4);
-        p->high = sqlite3_column_int(s, 5);
-        p->case_managed = sqlite3_column_int(s, 6);
-        p->hiv_syphilis = sqlite3_column_int(s, 7);
+        int f = sqlite3_column_int(s, 2);
+        p->early_check = f & 1;
+        p->pp_visited = f & 2;
+        p->pp28 = f & 4;
+        p->high = f & 8;
+        p->case_managed = f & 16;
+        p->hiv_syphilis = f & 32;
     }
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
@@ -549,17 +563,18 @@ static int births_babies(store_tx_t *tx, rowset_t *rs, births_t *B, fy_err_t *e)
         const dl_t *x = &B->d[i];
         const pf_t *p = &B->pf[x->preg - B->plo];
         int64_t *v = rs->rows[x->row].v;
-        int ga = sqlite3_column_int(s, 4);
-        if (sqlite3_column_int(s, 3)) {
+        int outcome = sqlite3_column_int(s, 2); /* 1 live, 2 stillbirth */
+        int ga = sqlite3_column_int(s, 3);
+        if (outcome == 2) {
             v[IM_stillbirths_28w] += ga >= 196;
             continue;
         }
-        if (!sqlite3_column_int(s, 2))
+        if (outcome != 1)
             continue;
         v[IM_live_births]++;
         v[IM_hospital_live_births]++;
         v[IM_caesarean_live_births] += x->cs;
-        v[IM_low_birth_weight] += sqlite3_column_int(s, 5) < 2500;
+        v[IM_low_birth_weight] += sqlite3_column_int(s, 4) < 2500;
         v[IM_preterm_births] += ga >= 196 && ga <= 258;
         v[IM_newborn_visited_28d] += p->facts && p->pp28;
         if (B->nlive == B->caplive) {
@@ -580,22 +595,10 @@ static int births_babies(store_tx_t *tx, rowset_t *rs, births_t *B, fy_err_t *e)
 static int births_pass(store_tx_t *tx, const store_ind_query_t *q, rowset_t *rs, fy_err_t *e)
 {
     births_t B = {0};
-    struct timespec t[6];
-    clock_gettime(CLOCK_MONOTONIC, &t[0]);
     int rc = births_deliveries(tx, q, rs, &B, e);
-    clock_gettime(CLOCK_MONOTONIC, &t[1]);
-    if (!rc && B.n) {
-        rc = births_pregnancies(tx, q, rs, &B, e);
-        clock_gettime(CLOCK_MONOTONIC, &t[2]);
-        rc = rc || births_count_deliveries(q, rs, &B, e);
-        clock_gettime(CLOCK_MONOTONIC, &t[3]);
-        rc = rc || births_babies(tx, rs, &B, e);
-        clock_gettime(CLOCK_MONOTONIC, &t[4]);
-        rc = rc || screenings_pass(tx, rs, B.live, B.nlive, e);
-        clock_gettime(CLOCK_MONOTONIC, &t[5]);
-#define MS2(a,b) ((b.tv_sec-a.tv_sec)*1e3+(b.tv_nsec-a.tv_nsec)/1e6)
-        if (getenv("IND_TIMING")) fprintf(stderr, "B deliv %.1f preg %.1f count %.1f babies %.1f scr %.1f\n", MS2(t[0],t[1]), MS2(t[1],t[2]), MS2(t[2],t[3]), MS2(t[3],t[4]), MS2(t[4],t[5]));
-    }
+    if (!rc && B.n)
+        rc = births_pregnancies(tx, q, rs, &B, e) || births_count_deliveries(q, rs, &B, e) ||
+             births_babies(tx, rs, &B, e) || screenings_pass(tx, rs, B.live, B.nlive, e);
     free(B.d);
     free(B.pf);
     free(B.dmap);
@@ -635,8 +638,9 @@ static int cmp_dead(const void *a, const void *b)
     return (x->child > y->child) - (x->child < y->child);
 }
 
-/* Every death report up to the end of the period, oldest first. A maternal
- * death's delivery: her latest delivery in the 42 days up to the death. */
+/* Every death report up to the end of the period (a live-born child's, or a
+ * woman's). A maternal death's delivery: her latest delivery in the 42 days
+ * up to the Shanghai date of death. */
 static const char deaths_sql[] =
     "SELECT e.kind = 'maternal_death', e.occurred_at, e.district, e.woman_id, c.id, c.born_at, c.birth_date,"
     " cd.institution_district, cd.institution_id,"
@@ -737,15 +741,20 @@ typedef struct {
     unsigned flags; /* 1 underweight 2 stunting 4 wasting 8 overweight 16 obesity; 0x100: present */
 } measure_t;
 
-enum { K_CHILD, K_DATE, K_ID, K_SEQ, K_MEASURED, K_UNDERWEIGHT };
+/* The columns of a check: its child, date, id, window and the packed
+ * measurement (bit 5: weight and length both recorded; bits 0–4: underweight,
+ * stunting, wasting, overweight, obesity). */
+enum { K_CHILD, K_DATE, K_ID, K_SEQ, K_MEASURE };
+#define K_MEASURED 32
 
 static const char kids_sql[] =
     "SELECT c.id, c.birth_date, c.residence_district, %s FROM children c INDEXED BY ind_children_live%s"
     " WHERE c.outcome = 'live' AND c.birth_date > :bmin AND c.birth_date <= :to%s ORDER BY c.id";
 static const char checks_sql[] =
-    "SELECT child_id, date, id, window_seq, weight_kg IS NOT NULL AND length_cm IS NOT NULL, underweight,"
-    " stunting, wasting, overweight, obesity FROM child_checks INDEXED BY ind_child_checks"
-    " WHERE child_id >= ? AND date <= ? AND (date >= ? OR window_seq BETWEEN 3 AND 10) ORDER BY child_id";
+    "SELECT child_id, date, id, window_seq, ((weight_kg IS NOT NULL AND length_cm IS NOT NULL) << 5) | underweight"
+    " | (stunting << 1) | (wasting << 2) | (overweight << 3) | (obesity << 4)"
+    " FROM child_checks INDEXED BY ind_child_checks"
+    " WHERE child_id >= ? AND date <= ? AND date > ? AND (date >= ? OR window_seq BETWEEN 3 AND 10) ORDER BY child_id";
 
 static int child_pass(store_tx_t *tx, const store_ind_query_t *q, rowset_t *rs, const dead_t *dead, size_t ndead,
                       fy_err_t *e)
@@ -804,9 +813,12 @@ static int child_pass(store_tx_t *tx, const store_ind_query_t *q, rowset_t *rs, 
             }
             sqlite3_bind_int64(cks, 1, id);
             sqlite3_bind_int(cks, 2, q->to);
+            /* the checks of the period, and the 4-2-2 windows of the children
+             * under 3 at a slot's end (born after the first slot's limit) */
+            sqlite3_bind_int(cks, 3, ind_last_birth_aged(first_end, 3));
             /* a child with no 4-2-2 window due yet was born at most ~110
              * days before a slot's end: its checks are all after this */
-            sqlite3_bind_int(cks, 3, q->from - 200);
+            sqlite3_bind_int(cks, 4, q->from - 200);
             crc = sqlite3_step(cks);
             checks_started = true;
         }
@@ -825,15 +837,16 @@ static int child_pass(store_tx_t *tx, const store_ind_query_t *q, rowset_t *rs, 
             if (date < first_check)
                 first_check = date;
             if (date >= q->from) {
-                bool measured = sqlite3_column_int(cks, K_MEASURED) &&
-                                (date - birth < 1826 || fy_age_years(birth, date) < 5);
-                measure_t m = {date, sqlite3_column_int64(cks, K_ID), 0x100};
+                /* its slot, and the period's in a month grouping */
+                int slot[2] = {by_month ? slot_of(sl, date) : 0, ncs - 1};
+                int nk = by_month ? 2 : 1;
+                unsigned packed = (unsigned)sqlite3_column_int(cks, K_MEASURE);
+                bool measured = (packed & K_MEASURED) && (date - birth < 1826 || fy_age_years(birth, date) < 5);
+                measure_t m = {0};
                 if (measured)
-                    for (int f = 0; f < 5; f++)
-                        m.flags |= sqlite3_column_int(cks, K_UNDERWEIGHT + f) ? 1u << f : 0;
-                for (int k = 0; k < ncs; k++) {
-                    if (date < cs[k].start || date > cs[k].end)
-                        continue;
+                    m = (measure_t){date, sqlite3_column_int64(cks, K_ID), 0x100 | (packed & 31)};
+                for (int j = 0; j < nk; j++) {
+                    int k = slot[j];
                     checked |= 1u << k;
                     if (measured && (m.date > last_m[k].date || (m.date == last_m[k].date && m.id > last_m[k].id)))
                         last_m[k] = m;
@@ -898,10 +911,9 @@ static int child_pass(store_tx_t *tx, const store_ind_query_t *q, rowset_t *rs, 
 
 /* ---- the counts ------------------------------------------------------------- */
 
-/* Measures this platform does not collect (yet). */
-static bool collected(ind_measure_t m)
+static int cmp_row_key(const void *a, const void *b)
 {
-    return m != IM_prenatal_screened && m != IM_premarital_exams && m != IM_marriage_registrations;
+    return strcmp(((const store_ind_row_t *)a)->key, ((const store_ind_row_t *)b)->key);
 }
 
 int store_indicator_counts(store_tx_t *tx, const store_ind_query_t *q, store_ind_row_t **rows, int *n, fy_err_t *e)
@@ -911,27 +923,22 @@ int store_indicator_counts(store_tx_t *tx, const store_ind_query_t *q, store_ind
     rowset_t rs = {.tx = tx, .group = q->group, .slots = &sl};
     dead_t *dead;
     size_t ndead;
-    struct timespec t0, t1, t2, t3;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (births_pass(tx, q, &rs, e)) return -1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (deaths_pass(tx, q, &rs, &dead, &ndead, e)) return -1;
-    clock_gettime(CLOCK_MONOTONIC, &t2);
-    if (child_pass(tx, q, &rs, dead, ndead, e))
+    if (births_pass(tx, q, &rs, e) || deaths_pass(tx, q, &rs, &dead, &ndead, e) ||
+        child_pass(tx, q, &rs, dead, ndead, e))
         return -1;
-    clock_gettime(CLOCK_MONOTONIC, &t3);
-#define MS(a,b) ((b.tv_sec-a.tv_sec)*1e3+(b.tv_nsec-a.tv_nsec)/1e6)
-    if (getenv("IND_TIMING")) fprintf(stderr, "TIMING births %.1f deaths %.1f child %.1f\n", MS(t0,t1), MS(t1,t2), MS(t2,t3));
     if (q->group == IND_GROUP_NONE && rs.n == 0)
         row_index(&rs, "");
     for (int i = 0; i < rs.n; i++) {
         store_ind_row_t *r = &rs.rows[i];
         for (int m = 0; m < IND_MEASURE_COUNT; m++)
-            r->has[m] = collected((ind_measure_t)m);
+            r->has[m] = ind_measure_collected((ind_measure_t)m);
         /* perinatal: stillbirths from 28 weeks plus deaths in the first week */
         r->v[IM_perinatal_births] = r->v[IM_stillbirths_28w] + r->v[IM_live_births];
         r->v[IM_perinatal_deaths] = r->v[IM_stillbirths_28w] + r->v[IM_early_neonatal_deaths];
     }
+    /* in key order, as a GROUP BY gives them */
+    if (rs.n > 1)
+        qsort(rs.rows, (size_t)rs.n, sizeof *rs.rows, cmp_row_key);
     *rows = rs.rows;
     *n = rs.n;
     return 0;

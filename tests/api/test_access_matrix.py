@@ -82,6 +82,7 @@ POST   /api/v1/pregnancies/{id}/delivery                  401 403         403   
 POST   /api/v1/pregnancies/{id}/close                     401 403         200/403/403 200/403/403 200/403/403 200/200/403 403  403
 POST   /api/v1/pregnancies/{id}/postpartum-visits         401 403         201/403/403 201/403/403 403         403         403  403
 GET    /api/v1/guidance/registration                      200 200         200         200         200         200         200  200
+GET    /api/v1/appointments                               401 403         200/403/403 200/403/403 200/403/403 200/200/403 200  200
 POST   /api/v1/appointments                               401 201/403/403 201/403/403 201/403/403 403         403         403  403
 GET    /api/v1/worklists/high-risk                        401 403         200         200         200         200         200  200
 GET    /api/v1/worklists/overdue                          401 403         200         200         200         200         200  200
@@ -514,6 +515,15 @@ def inst_query(cell):
             "other_district": {"district": D2}}[cell.rel]
 
 
+def booking_institution(cell):
+    """The institution whose day of bookings is read: the user's own (a
+    centre of 徐汇 for admins), another of 徐汇, one of 浦东."""
+    own = INSTITUTION.get(cell.role, CHC_OWN)
+    oi = CHC_OI if own == CHC_OWN else H_OI
+    od = CHC_D2 if own == CHC_OWN else H_D2
+    return {"own": own, "other_institution": oi, "other_district": od}[cell.rel]
+
+
 def block_query(cell):
     own = INSTITUTION.get(cell.role, H_OWN)
     oi = CHC_OI if cell.role == "community_doctor" else H_OI
@@ -612,6 +622,8 @@ REQUESTS = {
         {"date": day(0), "kind": "home_visit", "sbp": 110, "dbp": 70}),
     rel_free(("GET", "/api/v1/guidance/registration")): lambda c: req(
         "GET", "/api/v1/guidance/registration", query={"district": D1, "lmp": day(-50)}),
+    ("GET", "/api/v1/appointments"): lambda c: req("GET", "/api/v1/appointments", query={
+        "institution": booking_institution(c), "date": day(7)}),
     ("POST", "/api/v1/appointments"): lambda c: req(
         "POST", "/api/v1/appointments",
         {"pregnancy_id": c.fix("pregnancy")["preg"], "institution_id": CHC_OWN, "date": day(7)}),

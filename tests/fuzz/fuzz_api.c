@@ -15,7 +15,7 @@
  *
  * Input: [route selector][user selector][body bytes].
  *   route selector: the routes (every POST, PUT and PATCH of api_routes(),
- *     and every GET, whose query is then empty) sit on a ring of 256 slots
+ *     and every GET) sit on a ring of 256 slots
  *     at a hash of "METHOD pattern"; the byte picks the first route at or
  *     after its slot. Adding a route moves only a few bytes, so the corpus
  *     keeps its meaning. POST /api/v1/auth/login is left out (one argon2id
@@ -40,22 +40,22 @@
  * 5xx or a failure without a status aborts. Every JSON reply and every
  * problem body must parse as JSON (strict UTF-8).
  *
- * FUZZ_API_SEEDS=dir: also writes one input per set-up request and per GET
- * route into dir (scripts/fuzz.sh does, so the seeds always match the
- * current route table). FUZZ_API_VERBOSE=1: prints every request. */
+ * FUZZ_API_SEEDS=dir: also writes one input per set-up request, per GET
+ * with a typical query and per GET route into dir (scripts/fuzz.sh does, so
+ * the seeds always match the current route table). FUZZ_API_VERBOSE=1:
+ * prints every request; FUZZ_API_STATS=1: 2xx/422/4xx counts per route at
+ * exit; FUZZ_API_ROUTES=1: the selector byte of each route. */
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <microhttpd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <microhttpd.h>
-#include <strings.h>
 
 #include "api/api.h"
 #include "base/idnum.h"
@@ -76,7 +76,7 @@ static char tmp[PATH_MAX], base_db[PATH_MAX + 16], work_db[PATH_MAX + 16];
 static long inputs, reset_every = 2000;
 static bool verbose;
 static const char *seed_dir;
-static long (*stats)[3]; /* per route: 2xx, 4xx, 422 (FUZZ_API_STATS=1) */
+static long (*stats)[3]; /* per route: 2xx, other 4xx, 422 (FUZZ_API_STATS=1) */
 
 /* One user per role, index = role_t. Institutions in Xuhui (310104). */
 static api_user_t users[ROLE_COUNT];
@@ -180,7 +180,7 @@ static void build_ring(void)
 {
     for (int i = 0; i < 256; i++)
         ring[i] = -1;
-    /* place in hash order (ties by table order) so that the result does not
+    /* place in hash order (ties by pattern, then method) so that the result does not
      * depend on where a route sits in api_routes() */
     size_t placed = 0;
     for (size_t i = 0; i < nroutes; i++)
@@ -712,6 +712,49 @@ static void world(void)
         json_decref(net);
     }
     step("logout", ROLE_COMMUNITY_DOCTOR, "POST", "/api/v1/auth/logout", 1, 1, "", true);
+
+    /* GETs with a query (the body bytes of a GET input) */
+    static const struct {
+        const char *seed, *pattern, *query;
+        role_t role;
+        int id;
+    } queries[] = {
+        {"query-women-idnum", "/api/v1/women", NULL, ROLE_COMMUNITY_DOCTOR, 1},
+        {"query-women-name", "/api/v1/women", "name=李&district=310104&page=1&page_size=5", ROLE_CITY_ADMIN, 1},
+        {"query-woman-unmask", "/api/v1/women/{id}", "unmask=true&reason=核对身份", ROLE_COMMUNITY_DOCTOR, 1},
+        {"query-pregnancies", "/api/v1/pregnancies", "woman_id=2&purple=false&overdue=true&district=310104&page=2",
+         ROLE_DISTRICT_ADMIN, 1},
+        {"query-high-risk", "/api/v1/worklists/high-risk", "color=red&due=true&page_size=100", ROLE_CITY_ADMIN, 1},
+        {"query-zscores", "/api/v1/growth/zscores", "sex=1&age_days=30&weight_kg=4.2&length_cm=54.5&head_cm=37&measured=recumbent",
+         ROLE_CITIZEN, 1},
+        {"query-child-schedule", "/api/v1/child-schedule", "birth_date=2024-01-31", ROLE_CITIZEN, 1},
+        {"query-children", "/api/v1/children", "mother_id=3&district=310104", ROLE_OBSTETRICIAN, 1},
+        {"query-verify", "/api/v1/public/birth-certificates/verify", "number=X320101001&child_name=王小明&birth_date=2025-06-12",
+         ROLE_CITIZEN, 1},
+        {"query-audit", "/api/v1/audit", "resource=woman&resource_id=1&user=fz-doctor&from=2025-01-01&to=2025-06-15",
+         ROLE_CITY_ADMIN, 1},
+        {"query-indicators", "/api/v1/indicators", "year=2025&district=310104&by=month", ROLE_CITY_ADMIN, 1},
+        {"query-indicators-csv", "/api/v1/indicators/export.csv", "year=2025&by=district_month", ROLE_CITY_ADMIN, 1},
+        {"query-metrics", "/api/v1/rescue-network/metrics", "from=2025-01-01&to=2025-06-15&kind=maternal",
+         ROLE_CITY_ADMIN, 1},
+        {"query-network-version", "/api/v1/rescue-network", "version=1", ROLE_RESCUE_CENTER, 1},
+        {"query-referrals", "/api/v1/referrals", "center=zhongshan&district=310104&status=requested", ROLE_CITY_ADMIN, 1},
+        {"query-critical", "/api/v1/critical-events", "kind=maternal_death&woman_id=1", ROLE_CITY_ADMIN, 1},
+        {"query-certificates", "/api/v1/birth-certificates", "child_id=1&status=issued&institution_id=sh6",
+         ROLE_OBSTETRICIAN, 1},
+        {"query-blocks", "/api/v1/certificate-blocks", "institution_id=sh6", ROLE_CITY_ADMIN, 1},
+        {"query-birth-services", "/api/v1/birth-services", "child_id=1", ROLE_SYS_ADMIN, 1},
+        {"query-guidance", "/api/v1/guidance/registration", "district=310104&lmp=2025-03-01", ROLE_CITIZEN, 1},
+    };
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        const char *q = queries[i].query;
+        char idq[64];
+        if (!q) {
+            snprintf(idq, sizeof idq, "id_number=%s", id[0]);
+            q = idq;
+        }
+        step(queries[i].seed, queries[i].role, "GET", queries[i].pattern, queries[i].id, 1, q, false);
+    }
 
     /* every GET once (fills lazily loaded state too, e.g. the rescue network) */
     for (size_t i = 0; i < nroutes; i++) {
