@@ -921,8 +921,8 @@ int store_indicator_counts(store_tx_t *tx, const store_ind_query_t *q, store_ind
     slots_t sl;
     slots_init(&sl, q);
     rowset_t rs = {.tx = tx, .group = q->group, .slots = &sl};
-    dead_t *dead;
-    size_t ndead;
+    dead_t *dead = NULL;
+    size_t ndead = 0;
     if (births_pass(tx, q, &rs, e) || deaths_pass(tx, q, &rs, &dead, &ndead, e) ||
         child_pass(tx, q, &rs, dead, ndead, e))
         return -1;
