@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 secs=${1:-60}
 shift || true
-build=${BUILD_FUZZ:-build-fuzz}
+build=$(realpath -m "${BUILD_FUZZ:-build-fuzz}")
 jobs=${JOBS:-$(nproc)}
 
 cc=${FUZZ_CC:-}
@@ -84,13 +84,13 @@ for name in "${names[@]}"; do
   fi
   # 2. fuzzing
   seedenv=()
-  [ "$name" = fuzz_api ] && seedenv=(FUZZ_API_SEEDS="$root/$corpus")
+  [ "$name" = fuzz_api ] && seedenv=(FUZZ_API_SEEDS="$corpus")
   dictarg=()
   case $name in fuzz_api | fuzz_loaders) dictarg=(-dict="$dict") ;; esac
   fork=()
   [ -n "${FUZZ_JOBS:-}" ] && fork=(-fork="$FUZZ_JOBS")
   if env "${seedenv[@]}" "$bin" "$corpus" -max_total_time="$secs" -timeout=25 -rss_limit_mb=4096 \
-      -max_len=65536 -print_final_stats=1 -artifact_prefix="$root/$art/" "${dictarg[@]}" "${fork[@]}" >"$log" 2>&1; then
+      -max_len=65536 -print_final_stats=1 -artifact_prefix="$art/" "${dictarg[@]}" "${fork[@]}" >"$log" 2>&1; then
     execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1 || true)
     # after a long run, keep only the inputs that add coverage, so that the
     # short runs of `make test` start quickly

@@ -200,7 +200,10 @@ bool fy_instant_parse(const char *s, int64_t *out_ms)
         return false;
     }
     int64_t at = (int64_t)d * 86400000LL + ((int64_t)hh * 3600 + mi * 60 + ss) * 1000 + ms - offset_ms;
-    if (at < -2208988800000LL || at >= 32503680000000LL) /* UTC 1900..2999 only, what fy_instant_format writes back */
+    /* Only instants that both written forms (UTC and Shanghai local time)
+     * can carry back: from 1900-01-01T00:00Z up to, not including,
+     * 3000-01-01T00:00 in Shanghai. */
+    if (at < -2208988800000LL || at >= 32503680000000LL - FY_SHANGHAI_OFFSET_MS)
         return false;
     *out_ms = at;
     return true;
