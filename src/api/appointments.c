@@ -53,20 +53,8 @@ static int h_book(http_req_t *req, http_resp_t *resp)
     struct book_ctx c = {.req = req};
     static const char *const known[] = {"pregnancy_id", "institution_id", "date", NULL};
     jv_no_unknown(body, known, e);
-    json_t *pid = json_object_get(body, "pregnancy_id");
-    long long id = 0;
-    if (json_is_integer(pid)) {
-        id = json_integer_value(pid);
-    } else if (json_is_string(pid)) {
-        /* digits only, at most 18: "12abc" is no id, nor is a number that
-         * would saturate */
-        const char *s = json_string_value(pid);
-        size_t n = strlen(s);
-        if (n >= 1 && n <= 18 && strspn(s, "0123456789") == n)
-            id = strtoll(s, NULL, 10);
-    }
-    if (id <= 0)
-        fy_field(e, "pregnancy_id", pid ? "id" : "required", "pregnancy_id 应为孕产期档案编号 (pregnancy_id is required)");
+    int64_t id = 0;
+    jv_id(body, "pregnancy_id", true, &id, e);
     const char *inst_id;
     if (jv_str(body, "institution_id", true, 1, 64, &inst_id, e)) {
         c.inst = refdata_institution(app->ref, inst_id);

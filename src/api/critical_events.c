@@ -22,29 +22,6 @@ static bool need(json_t *body, const char *key, const char *zh, fy_err_t *e)
     return false;
 }
 
-static bool body_id(json_t *body, const char *key, int64_t *out, fy_err_t *e)
-{
-    json_t *v = json_object_get(body, key);
-    if (!v || json_is_null(v))
-        return false;
-    long long x = 0;
-    if (json_is_integer(v))
-        x = json_integer_value(v);
-    else if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        char *end;
-        x = *s && strlen(s) <= 18 ? strtoll(s, &end, 10) : 0;
-        if (*s == 0 || strlen(s) > 18 || *end)
-            x = 0;
-    }
-    if (x <= 0) {
-        fy_field(e, key, "id", "%s应为档案编号 (%s must be a record id)", key, key);
-        return false;
-    }
-    *out = x;
-    return true;
-}
-
 static const char *id_text(arena_t *a, int64_t id) { return arena_printf(a, "%lld", (long long)id); }
 
 /* The reporting deadline of a kind from data/critical-event-rules.json, in
@@ -397,9 +374,9 @@ static int h_report(http_req_t *req, http_resp_t *resp)
                          "填写 child_id 或 woman_id 之一 (name the child, or for a "
                          "stillbirth the mother, not both)");
             else if (has_c)
-                body_id(body, "child_id", &ev->child_id, e);
+                jv_id(body, "child_id", false, &ev->child_id, e);
             else if (has_w)
-                body_id(body, "woman_id", &ev->woman_id, e);
+                jv_id(body, "woman_id", false, &ev->woman_id, e);
             else
                 fy_field(e, "child_id", "required",
                          "围产儿死亡须填写 child_id（活产儿）或 woman_id（死胎死产） "
@@ -407,7 +384,7 @@ static int h_report(http_req_t *req, http_resp_t *resp)
                          "woman_id for a stillbirth)");
         } else if (ce_kind_is_child(c.kind)) {
             if (need(body, "child_id", "儿童档案", e))
-                body_id(body, "child_id", &ev->child_id, e);
+                jv_id(body, "child_id", false, &ev->child_id, e);
             if (has_w)
                 fy_field(e, "woman_id", "not_allowed",
                          "5岁以下儿童死亡填写 child_id，母亲由儿童档案确定 "
@@ -415,7 +392,7 @@ static int h_report(http_req_t *req, http_resp_t *resp)
                          "follows from the child)");
         } else {
             if (need(body, "woman_id", "妇女档案", e))
-                body_id(body, "woman_id", &ev->woman_id, e);
+                jv_id(body, "woman_id", false, &ev->woman_id, e);
             if (has_c)
                 fy_field(e, "child_id", "not_allowed",
                          "危重孕产妇和孕产妇死亡填写 woman_id (critical_maternal and "

@@ -45,31 +45,6 @@ static bool field_named(const fy_err_t *e, const char *field)
     return false;
 }
 
-static bool json_id(json_t *body, const char *key, int64_t *out, fy_err_t *e)
-{
-    json_t *v = json_object_get(body, key);
-    if (!v || json_is_null(v)) {
-        fy_field(e, key, "required", "%s为必填项 (%s is required)", jv_label(key), key);
-        return false;
-    }
-    long long x = 0;
-    if (json_is_integer(v))
-        x = json_integer_value(v);
-    else if (json_is_string(v)) {
-        /* digits only, at most 18 of them: strtoll would saturate a longer
-         * number into a record id that exists nowhere */
-        const char *s = json_string_value(v);
-        size_t n = strlen(s);
-        x = n >= 1 && n <= 18 && strspn(s, "0123456789") == n ? strtoll(s, NULL, 10) : 0;
-    }
-    if (x <= 0) {
-        fy_field(e, key, "id", "%s应为档案编号 (%s must be a record id)", jv_label(key), key);
-        return false;
-    }
-    *out = x;
-    return true;
-}
-
 struct register_ctx {
     http_req_t *req;
     store_pregnancy_t p;
@@ -140,7 +115,7 @@ static int h_register(http_req_t *req, http_resp_t *resp)
     const char *inst_id = NULL;
 
     jv_no_unknown(body, register_fields, e);
-    json_id(body, "woman_id", &p->woman_id, e);
+    jv_id(body, "woman_id", true, &p->woman_id, e);
     bool has_lmp = jv_date(body, "lmp", true, &p->lmp, e);
     jv_enum(body, "card", true, cards, &c.card, e);
     jv_str(body, "institution_id", true, 1, 64, &inst_id, e);

@@ -30,30 +30,6 @@ static bool need(json_t *body, const char *key, const char *zh, fy_err_t *e)
     return false;
 }
 
-/* A record id as a JSON integer or a string of digits. */
-static bool body_id(json_t *body, const char *key, int64_t *out, fy_err_t *e)
-{
-    json_t *v = json_object_get(body, key);
-    if (!v || json_is_null(v))
-        return false;
-    long long x = 0;
-    if (json_is_integer(v))
-        x = json_integer_value(v);
-    else if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        char *end;
-        x = *s && strlen(s) <= 18 ? strtoll(s, &end, 10) : 0;
-        if (*s == 0 || strlen(s) > 18 || *end)
-            x = 0;
-    }
-    if (x <= 0) {
-        fy_field(e, key, "id", "%s应为档案编号 (%s must be a record id)", key, key);
-        return false;
-    }
-    *out = x;
-    return true;
-}
-
 static const char *id_text(arena_t *a, int64_t id) { return arena_printf(a, "%lld", (long long)id); }
 
 static void kv_id(buf_t *b, arena_t *a, const char *key, int64_t id)
@@ -884,7 +860,7 @@ static int h_create(http_req_t *req, http_resp_t *resp)
     bool has_preg = pv && !json_is_null(pv), has_child = cv && !json_is_null(cv);
     if (kind == RESCUE_MATERNAL) {
         if (need(body, "pregnancy_id", "孕产期档案", e))
-            body_id(body, "pregnancy_id", &r->pregnancy_id, e);
+            jv_id(body, "pregnancy_id", false, &r->pregnancy_id, e);
         if (has_child)
             fy_field(e, "child_id", "not_allowed",
                      "孕产妇转诊不填写儿童档案，新生儿转诊请用 kind=newborn "
@@ -893,7 +869,7 @@ static int h_create(http_req_t *req, http_resp_t *resp)
         r->indications = ind && !json_is_null(ind) ? preg_declared_codes(req, ind, "indications", e) : "[]";
     } else if (kind == RESCUE_NEWBORN) {
         if (need(body, "child_id", "新生儿档案", e))
-            body_id(body, "child_id", &r->child_id, e);
+            jv_id(body, "child_id", false, &r->child_id, e);
         if (has_preg)
             fy_field(e, "pregnancy_id", "not_allowed",
                      "新生儿转诊填写 child_id，不填写孕产期档案 (a newborn referral "

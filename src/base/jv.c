@@ -1,6 +1,7 @@
 #include "base/jv.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -231,6 +232,30 @@ bool jv_instant(json_t *obj, const char *key, bool required, long long *out_ms, 
         return false;
     }
     *out_ms = ms;
+    return true;
+}
+
+bool jv_id(json_t *obj, const char *key, bool required, int64_t *out, fy_err_t *e)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v)) {
+        if (required)
+            missing(key, e);
+        return false;
+    }
+    long long x = 0;
+    if (json_is_integer(v)) {
+        x = json_integer_value(v);
+    } else if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        size_t n = strlen(s);
+        x = n >= 1 && n <= 18 && strspn(s, "0123456789") == n ? strtoll(s, NULL, 10) : 0;
+    }
+    if (x <= 0) {
+        fy_field(e, key, "id", "%s应为档案编号 (%s must be a record id)", jv_label(key), key);
+        return false;
+    }
+    *out = x;
     return true;
 }
 

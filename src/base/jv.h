@@ -26,6 +26,9 @@ bool jv_num(json_t *obj, const char *key, bool required, double min, double max,
 bool jv_bool(json_t *obj, const char *key, bool required, bool *out, fy_err_t *e);
 bool jv_date(json_t *obj, const char *key, bool required, fy_date_t *out, fy_err_t *e);
 bool jv_instant(json_t *obj, const char *key, bool required, long long *out_ms, fy_err_t *e);
+/* A record id: a positive JSON integer, or a string of 1–18 digits (a
+ * longer one would saturate into an id that exists nowhere). */
+bool jv_id(json_t *obj, const char *key, bool required, int64_t *out, fy_err_t *e);
 /* One of a NULL-terminated list; *out is the index. */
 bool jv_enum(json_t *obj, const char *key, bool required, const char *const *allowed, int *out, fy_err_t *e);
 /* The same checks for a value that is not inside an object (array items,
