@@ -685,8 +685,10 @@ int store_outbox_of(store_tx_t *tx, const char *ref_type, int64_t ref_id, store_
 
 int store_outbox_cancel(store_tx_t *tx, const char *ref_type, int64_t ref_id, const char *kind, fy_err_t *e)
 {
+    /* "+status": most messages are queued, so the (status, due_on) index
+     * would walk them all; the reference picks out a handful */
     static const char sql[] = "UPDATE outbox SET status = 'cancelled' WHERE ref_type = ? AND ref_id = ?"
-                              " AND kind = ? AND status = 'queued'";
+                              " AND kind = ? AND +status = 'queued'";
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
