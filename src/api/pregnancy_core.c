@@ -697,9 +697,9 @@ int preg_render(http_req_t *req, store_tx_t *tx, const store_pregnancy_t *p, con
                    risks[i].user_id > 0 ? arena_printf(a, "%lld", (long long)risks[i].user_id) : NULL, true);
         color_fields(b, risks[i].color, risks[i].purple);
         api_kv_str(b, "criteria_version", risks[i].criteria_version, true);
-        buf_puts(b, ",\"factors\":");
-        factors_render(b, app->risk, risks[i].factors);
-        buf_putc(b, '}');
+        /* past gradings as stored (codes, colours, derived/declared): the
+         * clauses are those of the current grading and GET /risk/criteria */
+        buf_printf(b, ",\"factors\":%s}", risks[i].factors ? risks[i].factors : "[]");
     }
     buf_putc(b, ']');
 

@@ -243,36 +243,39 @@ int store_women_search(store_tx_t *tx, const store_women_query_t *q, store_woman
     char *list_sql = arena_printf(tx->arena, "SELECT " WOMAN_COLS "%s ORDER BY w.id LIMIT :lim OFFSET :off", where.p);
     buf_free(&where);
 
-    /* dynamic SQL: prepared per call (few shapes; cheap next to the search) */
+    /* the page first; the count only when the page may not hold them all */
     sqlite3_stmt *s = NULL;
-    int rc = sq_prepare(tx, count_sql, &s);
+    int rc = sq_prepare(tx, list_sql, &s);
     if (rc != SQLITE_OK)
         return sq_fail(tx, rc, e);
-    for (int pass = 0; pass < 2; pass++) {
-        sq_bind_named(s, ":idn", q->id_number);
-        sq_bind_named(s, ":name", q->name);
-        sq_bind_named(s, ":rdist", q->district);
-        sq_bind_scope(s, q->scope);
-        if (pass == 0) {
-            rc = sqlite3_step(s);
-            *total = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-            sq_done(s);
-            if (rc != SQLITE_ROW)
-                return sq_fail(tx, rc, e);
-            rc = sq_prepare(tx, list_sql, &s);
-            if (rc != SQLITE_OK)
-                return sq_fail(tx, rc, e);
-            continue;
-        }
-        sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":lim"), q->limit);
-        sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":off"), q->offset);
-        *out = arena_alloc(tx->arena, sizeof **out * (size_t)(q->limit > 0 ? q->limit : 1));
-        *n = 0;
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < q->limit)
-            read_woman(tx, s, &(*out)[(*n)++]);
-        sq_done(s);
-        if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-            return sq_fail(tx, rc, e);
+    sq_bind_named(s, ":idn", q->id_number);
+    sq_bind_named(s, ":name", q->name);
+    sq_bind_named(s, ":rdist", q->district);
+    sq_bind_scope(s, q->scope);
+    sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":lim"), q->limit);
+    sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":off"), q->offset);
+    *out = arena_alloc(tx->arena, sizeof **out * (size_t)(q->limit > 0 ? q->limit : 1));
+    *n = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < q->limit)
+        read_woman(tx, s, &(*out)[(*n)++]);
+    sq_done(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return sq_fail(tx, rc, e);
+    if ((*n > 0 || q->offset == 0) && *n < q->limit) {
+        *total = q->offset + *n;
+        return 0;
     }
+    rc = sq_prepare(tx, count_sql, &s);
+    if (rc != SQLITE_OK)
+        return sq_fail(tx, rc, e);
+    sq_bind_named(s, ":idn", q->id_number);
+    sq_bind_named(s, ":name", q->name);
+    sq_bind_named(s, ":rdist", q->district);
+    sq_bind_scope(s, q->scope);
+    rc = sqlite3_step(s);
+    *total = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sq_done(s);
+    if (rc != SQLITE_ROW)
+        return sq_fail(tx, rc, e);
     return 0;
 }
