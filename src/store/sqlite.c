@@ -152,6 +152,12 @@ int sq_prepare(store_tx_t *tx, const char *sql, sqlite3_stmt **out)
     return SQLITE_OK;
 }
 
+int sq_step_done(store_tx_t *tx, sqlite3_stmt *s, fy_err_t *e)
+{
+    int rc = sqlite3_step(s);
+    return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
+}
+
 void sq_done(sqlite3_stmt *s)
 {
     sqlite3_reset(s);

@@ -14,29 +14,6 @@ static void bind_ref(sqlite3_stmt *s, int idx, int64_t v)
         sqlite3_bind_null(s, idx);
 }
 
-static int step_done(store_tx_t *tx, sqlite3_stmt *s, fy_err_t *e)
-{
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_DONE)
-        return sq_fail(tx, rc, e);
-    return 0;
-}
-
-/* count(*) of a one-parameter query, to size an arena array */
-static int count_of(store_tx_t *tx, const char *sql, int64_t id, int *out, fy_err_t *e)
-{
-    sqlite3_stmt *s = sq_stmt(tx, sql, e);
-    if (!s)
-        return -1;
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-    *out = sqlite3_column_int(s, 0);
-    sqlite3_reset(s);
-    return 0;
-}
-
 /* ---- screenings ------------------------------------------------------ */
 
 #define SCR_COLS                                                                                                       \
@@ -82,7 +59,7 @@ int store_screening_insert(store_tx_t *tx, store_screening_t *x, fy_err_t *e)
     sq_bind_text(s, 8, x->institution_id);
     bind_ref(s, 9, x->user_id);
     sqlite3_bind_int64(s, 10, x->created_at);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     x->id = sqlite3_last_insert_rowid(sq_db(tx));
     return 0;
@@ -106,20 +83,18 @@ int store_screening_get(store_tx_t *tx, int64_t id, store_screening_t *out, fy_e
 
 int store_screenings_of(store_tx_t *tx, int64_t child_id, store_screening_t **out, int *n, fy_err_t *e)
 {
-    static const char sql_n[] = "SELECT count(*) FROM screenings WHERE child_id = ?";
     static const char sql[] = "SELECT " SCR_COLS " FROM screenings s WHERE s.child_id = ? ORDER BY s.id";
-    int cap = 0;
-    if (count_of(tx, sql_n, child_id, &cap, e))
-        return -1;
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, child_id);
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)(cap > 0 ? cap : 1));
+    int cap = 8, rc;
+    *out = arena_alloc(tx->arena, sizeof **out * (size_t)cap);
     *n = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap)
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        SQ_GROW(tx, *out, *n, cap);
         read_screening(tx, s, 0, &(*out)[(*n)++]);
+    }
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return sq_fail(tx, rc, e);
     sqlite3_reset(s);
@@ -140,7 +115,7 @@ int store_screening_diagnose(store_tx_t *tx, const store_screening_t *x, fy_err_
     bind_ref(s, 4, x->diagnosed_by);
     sqlite3_bind_int64(s, 5, x->diagnosed_at);
     sqlite3_bind_int64(s, 6, x->id);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     if (sqlite3_changes(sq_db(tx)) == 0)
         return fy_fail(e, 409, "already_diagnosed", "该筛查已记录诊断 (a diagnosis is already recorded)");
@@ -322,7 +297,7 @@ int store_cert_block_insert(store_tx_t *tx, store_cert_block_t *b, fy_err_t *e)
     sqlite3_bind_int64(s, 5, b->first);
     bind_ref(s, 6, b->created_by);
     sqlite3_bind_int64(s, 7, b->created_at);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     b->id = sqlite3_last_insert_rowid(sq_db(tx));
     b->next = b->first;
@@ -364,27 +339,20 @@ int store_cert_block_get(store_tx_t *tx, int64_t id, store_cert_block_t *out, fy
 
 int store_cert_blocks_list(store_tx_t *tx, const char *institution_id, store_cert_block_t **out, int *n, fy_err_t *e)
 {
-    static const char sql_n[] = "SELECT count(*) FROM certificate_blocks WHERE ?1 IS NULL OR institution_id = ?1";
     static const char sql[] = "SELECT " BLOCK_COLS " FROM certificate_blocks b"
                               " WHERE ?1 IS NULL OR b.institution_id = ?1 ORDER BY b.letter, b.first";
-    sqlite3_stmt *s = sq_stmt(tx, sql_n, e);
+    sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
     sq_bind_text(s, 1, institution_id);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-    int cap = sqlite3_column_int(s, 0);
-    sqlite3_reset(s);
-    s = sq_stmt(tx, sql, e);
-    if (!s)
-        return -1;
-    sq_bind_text(s, 1, institution_id);
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)(cap > 0 ? cap : 1));
+    int cap = 8, rc;
+    *out = arena_alloc(tx->arena, sizeof **out * (size_t)cap);
     *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap)
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        SQ_GROW(tx, *out, *n, cap);
         read_block(tx, s, &(*out)[(*n)++]);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    }
+    if (rc != SQLITE_DONE)
         return sq_fail(tx, rc, e);
     sqlite3_reset(s);
     for (int i = 0; i < *n; i++)
@@ -422,7 +390,7 @@ int store_cert_number_take(store_tx_t *tx, int64_t block_id, int64_t seq, const 
         return -1;
     sqlite3_bind_int64(s, 1, block_id);
     sqlite3_bind_int64(s, 2, seq);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     if (sqlite3_changes(sq_db(tx)) != 1)
         return fy_fail(e, 409, "number_taken", "该编号已被使用 (the number was taken meanwhile; retry)");
@@ -439,7 +407,7 @@ int store_cert_number_take(store_tx_t *tx, int64_t block_id, int64_t seq, const 
     else
         sqlite3_bind_null(s, 6);
     sq_bind_text(s, 7, reason);
-    return step_done(tx, s, e);
+    return sq_step_done(tx, s, e);
 }
 
 int store_cert_number_void(store_tx_t *tx, const char *number, const char *reason, int64_t at, fy_err_t *e)
@@ -452,7 +420,7 @@ int store_cert_number_void(store_tx_t *tx, const char *number, const char *reaso
     sqlite3_bind_int64(s, 1, at);
     sq_bind_text(s, 2, reason);
     sq_bind_text(s, 3, number);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     return sqlite3_changes(sq_db(tx)) ? 0 : 1;
 }
@@ -629,7 +597,7 @@ int store_birth_cert_update(store_tx_t *tx, store_birth_cert_t *c, fy_err_t *e)
     sqlite3_bind_int64(s, 15, c->updated_at);
     sqlite3_bind_int64(s, 16, c->id);
     sqlite3_bind_int64(s, 17, c->version);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     if (sqlite3_changes(sq_db(tx)) == 0)
         return fy_fail(e, 412, "stale_etag",
@@ -640,20 +608,18 @@ int store_birth_cert_update(store_tx_t *tx, store_birth_cert_t *c, fy_err_t *e)
 
 int store_birth_certs_of_child(store_tx_t *tx, int64_t child_id, store_birth_cert_t **out, int *n, fy_err_t *e)
 {
-    static const char sql_n[] = "SELECT count(*) FROM birth_certificates WHERE child_id = ?";
     static const char sql[] = "SELECT " CERT_COLS " FROM birth_certificates b WHERE b.child_id = ? ORDER BY b.id";
-    int cap = 0;
-    if (count_of(tx, sql_n, child_id, &cap, e))
-        return -1;
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, child_id);
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)(cap > 0 ? cap : 1));
+    int cap = 8, rc;
+    *out = arena_alloc(tx->arena, sizeof **out * (size_t)cap);
     *n = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap)
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        SQ_GROW(tx, *out, *n, cap);
         read_cert(tx, s, &(*out)[(*n)++]);
+    }
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return sq_fail(tx, rc, e);
     sqlite3_reset(s);
@@ -777,7 +743,7 @@ int store_birth_service_insert(store_tx_t *tx, store_birth_service_t *b, fy_err_
     sqlite3_bind_int64(s, 3, b->certificate_id);
     sqlite3_bind_int64(s, 4, b->created_at);
     sqlite3_bind_int64(s, 5, b->created_at);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     b->id = sqlite3_last_insert_rowid(sq_db(tx));
     b->updated_at = b->created_at;
@@ -792,7 +758,7 @@ int store_birth_service_insert(store_tx_t *tx, store_birth_service_t *b, fy_err_
         sq_bind_text(s, 5, b->steps[i].detail);
         sqlite3_bind_int64(s, 6, b->steps[i].updated_at);
         bind_ref(s, 7, b->steps[i].updated_by);
-        if (step_done(tx, s, e))
+        if (sq_step_done(tx, s, e))
             return -1;
     }
     return 0;
@@ -827,7 +793,7 @@ int store_birth_service_set_certificate(store_tx_t *tx, int64_t id, int64_t cert
     sqlite3_bind_int64(s, 1, certificate_id);
     sqlite3_bind_int64(s, 2, at);
     sqlite3_bind_int64(s, 3, id);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     return sqlite3_changes(sq_db(tx)) ? 0 : 1;
 }
@@ -846,7 +812,7 @@ int store_birth_service_step_set(store_tx_t *tx, int64_t id, const store_bs_step
     bind_ref(s, 4, st->updated_by);
     sqlite3_bind_int64(s, 5, id);
     sq_bind_text(s, 6, st->step);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     if (sqlite3_changes(sq_db(tx)) == 0)
         return 1;
@@ -855,5 +821,5 @@ int store_birth_service_step_set(store_tx_t *tx, int64_t id, const store_bs_step
         return -1;
     sqlite3_bind_int64(s, 1, st->updated_at);
     sqlite3_bind_int64(s, 2, id);
-    return step_done(tx, s, e);
+    return sq_step_done(tx, s, e);
 }

@@ -26,21 +26,6 @@ static void bind_ref(sqlite3_stmt *s, int idx, int64_t v)
         sqlite3_bind_null(s, idx);
 }
 
-/* The number of rows a count query (one int64 parameter) finds. */
-static int count_of(store_tx_t *tx, const char *sql, int64_t id, int *out, fy_err_t *e)
-{
-    sqlite3_stmt *s = sq_stmt(tx, sql, e);
-    if (!s)
-        return -1;
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-    *out = sqlite3_column_int(s, 0);
-    sqlite3_reset(s);
-    return 0;
-}
-
 /* ---- checks ------------------------------------------------------------ */
 
 #define CHECK_COLS                                                                                                     \
@@ -160,20 +145,18 @@ int store_child_check_insert(store_tx_t *tx, store_child_check_t *c, fy_err_t *e
 
 int store_child_checks_of(store_tx_t *tx, int64_t child_id, store_child_check_t **out, int *n, fy_err_t *e)
 {
-    static const char sql_n[] = "SELECT count(*) FROM child_checks WHERE child_id = ?";
     static const char sql[] = "SELECT " CHECK_COLS " FROM child_checks k WHERE k.child_id = ? ORDER BY k.date, k.id";
-    int cap = 0;
-    if (count_of(tx, sql_n, child_id, &cap, e))
-        return -1;
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, child_id);
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)(cap > 0 ? cap : 1));
+    int cap = 8, rc;
+    *out = arena_alloc(tx->arena, sizeof **out * (size_t)cap);
     *n = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap)
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        SQ_GROW(tx, *out, *n, cap);
         read_check(tx, s, &(*out)[(*n)++]);
+    }
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return sq_fail(tx, rc, e);
     sqlite3_reset(s);
@@ -367,21 +350,19 @@ int store_dev_referrals_close(store_tx_t *tx, int64_t child_id, fy_date_t on, in
 
 int store_dev_referrals_of(store_tx_t *tx, int64_t child_id, store_dev_referral_t **out, int *n, fy_err_t *e)
 {
-    static const char sql_n[] = "SELECT count(*) FROM development_referrals WHERE child_id = ?";
     static const char sql[] = "SELECT " REFERRAL_COLS " FROM development_referrals r WHERE r.child_id = ?"
                               " ORDER BY r.date, r.id";
-    int cap = 0;
-    if (count_of(tx, sql_n, child_id, &cap, e))
-        return -1;
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, child_id);
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)(cap > 0 ? cap : 1));
+    int cap = 8, rc;
+    *out = arena_alloc(tx->arena, sizeof **out * (size_t)cap);
     *n = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap)
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        SQ_GROW(tx, *out, *n, cap);
         read_referral(tx, s, 0, &(*out)[(*n)++]);
+    }
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return sq_fail(tx, rc, e);
     sqlite3_reset(s);
@@ -422,19 +403,16 @@ int store_autism_insert(store_tx_t *tx, store_autism_t *r, fy_err_t *e)
 
 int store_autism_of(store_tx_t *tx, int64_t child_id, store_autism_t **out, int *n, fy_err_t *e)
 {
-    static const char sql_n[] = "SELECT count(*) FROM autism_records WHERE child_id = ?";
     static const char sql[] = "SELECT " AUTISM_COLS " FROM autism_records a WHERE a.child_id = ? ORDER BY a.date, a.id";
-    int cap = 0;
-    if (count_of(tx, sql_n, child_id, &cap, e))
-        return -1;
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, child_id);
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)(cap > 0 ? cap : 1));
+    int cap = 8, rc;
+    *out = arena_alloc(tx->arena, sizeof **out * (size_t)cap);
     *n = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap) {
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        SQ_GROW(tx, *out, *n, cap);
         store_autism_t *r = &(*out)[(*n)++];
         r->id = sqlite3_column_int64(s, 0);
         r->child_id = sqlite3_column_int64(s, 1);

@@ -4,6 +4,7 @@
 #define FY_STORE_SQLITE_INT_H
 
 #include <sqlite3.h>
+#include <string.h>
 
 #include "base/buf.h"
 #include "store/store.h"
@@ -32,6 +33,21 @@ int sq_fail(store_tx_t *tx, int rc, fy_err_t *e);
  * finalize it. */
 int sq_prepare(store_tx_t *tx, const char *sql, sqlite3_stmt **out);
 void sq_done(sqlite3_stmt *s);
+/* Steps a statement that returns no row; -1 with e filled on failure. */
+int sq_step_done(store_tx_t *tx, sqlite3_stmt *s, fy_err_t *e);
+
+/* Makes room for one more item in an arena array that doubles as it fills:
+ * the list readers read their rows in one pass with it. */
+#define SQ_GROW(tx, arr, n, cap)                                                                                   \
+    do {                                                                                                           \
+        if ((n) == (cap)) {                                                                                        \
+            void *bigger_ = arena_alloc((tx)->arena, sizeof *(arr) * (size_t)(cap) * 2);                           \
+            memcpy(bigger_, (arr), sizeof *(arr) * (size_t)(cap));                                                 \
+            (arr) = bigger_;                                                                                       \
+            (cap) *= 2;                                                                                            \
+        }                                                                                                          \
+    } while (0)
+
 /* Column text copied into the unit's arena; NULL for SQL NULL. */
 const char *sq_text(store_tx_t *tx, sqlite3_stmt *s, int col);
 /* Binds a string or NULL. */

@@ -70,12 +70,6 @@ static void bind_int_or_null(sqlite3_stmt *s, int idx, bool has, int64_t v)
         sqlite3_bind_null(s, idx);
 }
 
-static int step_done(store_tx_t *tx, sqlite3_stmt *s, fy_err_t *e)
-{
-    int rc = sqlite3_step(s);
-    return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
-}
-
 int store_pregnancy_insert(store_tx_t *tx, store_pregnancy_t *p, fy_err_t *e)
 {
     store_pregnancy_t open;
@@ -129,7 +123,7 @@ int store_pregnancy_insert(store_tx_t *tx, store_pregnancy_t *p, fy_err_t *e)
     sqlite3_bind_int64(s, i++, p->created_by);
     sqlite3_bind_int64(s, i++, p->created_at);
     sqlite3_bind_int64(s, i++, p->created_at);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     p->id = sqlite3_last_insert_rowid(sq_db(tx));
     p->version = 1;
@@ -189,7 +183,7 @@ int store_pregnancy_update(store_tx_t *tx, store_pregnancy_t *p, fy_err_t *e)
     bind_int_or_null(s, 10, p->has_next_check, p->next_check_on);
     sqlite3_bind_int64(s, 11, p->updated_at);
     sqlite3_bind_int64(s, 12, p->id);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     p->version++;
     return 0;
@@ -280,7 +274,7 @@ int store_card_insert(store_tx_t *tx, store_card_t *c, fy_err_t *e)
     sqlite3_bind_int(s, 5, c->ga_days);
     sqlite3_bind_int64(s, 6, c->user_id);
     sqlite3_bind_int64(s, 7, c->created_at);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     c->id = sqlite3_last_insert_rowid(sq_db(tx));
     return 0;
@@ -316,17 +310,6 @@ int store_cards_of(store_tx_t *tx, int64_t pregnancy_id, store_card_t **out, int
     }
     return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
 }
-
-/* Grows an arena array by doubling. */
-#define GROW(arr, n, cap)                                                                                          \
-    do {                                                                                                           \
-        if ((n) == (cap)) {                                                                                        \
-            void *bigger = arena_alloc(tx->arena, sizeof *(arr) * (size_t)(cap) * 2);                              \
-            memcpy(bigger, (arr), sizeof *(arr) * (size_t)(cap));                                                  \
-            (arr) = bigger;                                                                                        \
-            (cap) *= 2;                                                                                            \
-        }                                                                                                          \
-    } while (0)
 
 /* ---- visits ------------------------------------------------------------- */
 
@@ -399,7 +382,7 @@ int store_visit_insert(store_tx_t *tx, store_visit_t *v, fy_err_t *e)
     sq_bind_text(s, i++, v->notes);
     bind_int_or_null(s, i++, v->has_next_appointment, v->next_appointment);
     sqlite3_bind_int64(s, i++, v->created_at);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     v->id = sqlite3_last_insert_rowid(sq_db(tx));
     return 0;
@@ -420,7 +403,7 @@ int store_visits_of(store_tx_t *tx, int64_t pregnancy_id, store_visit_t **out, i
     store_visit_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
     *n = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        GROW(arr, *n, cap);
+        SQ_GROW(tx, arr, *n, cap);
         store_visit_t *v = &arr[(*n)++];
         int c = 0;
         v->id = sqlite3_column_int64(s, c++);
@@ -472,7 +455,7 @@ int store_risk_insert(store_tx_t *tx, store_risk_t *r, fy_err_t *e)
     sqlite3_bind_int(s, 8, r->purple);
     sq_bind_text(s, 9, r->factors);
     sq_bind_text(s, 10, r->criteria_version);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     r->id = sqlite3_last_insert_rowid(sq_db(tx));
     return 0;
@@ -491,7 +474,7 @@ int store_risks_of(store_tx_t *tx, int64_t pregnancy_id, store_risk_t **out, int
     store_risk_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
     *n = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        GROW(arr, *n, cap);
+        SQ_GROW(tx, arr, *n, cap);
         store_risk_t *r = &arr[(*n)++];
         r->id = sqlite3_column_int64(s, 0);
         r->pregnancy_id = sqlite3_column_int64(s, 1);
@@ -550,7 +533,7 @@ int store_case_insert(store_tx_t *tx, store_case_t *c, fy_err_t *e)
     sq_bind_text(s, 6, c->owner_institution);
     sq_bind_text(s, 7, c->district);
     sq_bind_text(s, 8, c->state ? c->state : "open");
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     c->id = sqlite3_last_insert_rowid(sq_db(tx));
     return 0;
@@ -568,7 +551,7 @@ int store_case_update(store_tx_t *tx, const store_case_t *c, fy_err_t *e)
     sq_bind_text(s, 3, c->state);
     bind_int_or_null(s, 4, c->closed_at > 0, c->closed_at);
     sqlite3_bind_int64(s, 5, c->id);
-    return step_done(tx, s, e);
+    return sq_step_done(tx, s, e);
 }
 
 int store_continuation_insert(store_tx_t *tx, store_continuation_t *c, fy_err_t *e)
@@ -587,7 +570,7 @@ int store_continuation_insert(store_tx_t *tx, store_continuation_t *c, fy_err_t 
     sq_bind_text(s, 7, c->senior_title);
     sq_bind_text(s, 8, c->advice);
     sq_bind_text(s, 9, c->woman_decision);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     c->id = sqlite3_last_insert_rowid(sq_db(tx));
     return 0;
@@ -606,7 +589,7 @@ int store_continuations_of(store_tx_t *tx, int64_t pregnancy_id, store_continuat
     store_continuation_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
     *n = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        GROW(arr, *n, cap);
+        SQ_GROW(tx, arr, *n, cap);
         store_continuation_t *c = &arr[(*n)++];
         c->id = sqlite3_column_int64(s, 0);
         c->pregnancy_id = sqlite3_column_int64(s, 1);
@@ -642,7 +625,7 @@ int store_outbox_insert(store_tx_t *tx, store_outbox_t *m, fy_err_t *e)
     sqlite3_bind_int64(s, 8, m->ref_id);
     sq_bind_text(s, 9, m->dedupe_key);
     sqlite3_bind_int64(s, 10, m->created_at);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     if (sqlite3_changes(sq_db(tx)) == 0)
         return 1;
@@ -664,7 +647,7 @@ int store_outbox_of(store_tx_t *tx, const char *ref_type, int64_t ref_id, store_
     store_outbox_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
     *n = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        GROW(arr, *n, cap);
+        SQ_GROW(tx, arr, *n, cap);
         store_outbox_t *m = &arr[(*n)++];
         m->id = sqlite3_column_int64(s, 0);
         m->kind = sq_text(tx, s, 1);
@@ -695,7 +678,7 @@ int store_outbox_cancel(store_tx_t *tx, const char *ref_type, int64_t ref_id, co
     sq_bind_text(s, 1, ref_type);
     sqlite3_bind_int64(s, 2, ref_id);
     sq_bind_text(s, 3, kind);
-    return step_done(tx, s, e);
+    return sq_step_done(tx, s, e);
 }
 
 /* ---- appointments ------------------------------------------------------- */
@@ -713,7 +696,7 @@ int store_appointment_insert(store_tx_t *tx, store_appointment_t *a, fy_err_t *e
     sq_bind_text(s, 4, a->status ? a->status : "booked");
     sqlite3_bind_int64(s, 5, a->user_id);
     sqlite3_bind_int64(s, 6, a->created_at);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     a->id = sqlite3_last_insert_rowid(sq_db(tx));
     if (!a->status)
@@ -749,7 +732,7 @@ int store_appointments_of(store_tx_t *tx, int64_t pregnancy_id, store_appointmen
     store_appointment_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
     *n = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        GROW(arr, *n, cap);
+        SQ_GROW(tx, arr, *n, cap);
         store_appointment_t *a = &arr[(*n)++];
         a->id = sqlite3_column_int64(s, 0);
         a->pregnancy_id = sqlite3_column_int64(s, 1);
@@ -780,7 +763,7 @@ int store_appointments_on(store_tx_t *tx, const char *institution_id, fy_date_t 
     store_day_booking_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
     *n = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        GROW(arr, *n, cap);
+        SQ_GROW(tx, arr, *n, cap);
         store_day_booking_t *b = &arr[(*n)++];
         b->a.id = sqlite3_column_int64(s, 0);
         b->a.pregnancy_id = sqlite3_column_int64(s, 1);

@@ -5,22 +5,6 @@
 
 #include "store/sqlite_int.h"
 
-#define GROW(arr, n, cap)                                                                                              \
-    do {                                                                                                               \
-        if ((n) == (cap)) {                                                                                            \
-            void *bigger = arena_alloc(tx->arena, sizeof *(arr) * (size_t)(cap) * 2);                                  \
-            memcpy(bigger, (arr), sizeof *(arr) * (size_t)(cap));                                                      \
-            (arr) = bigger;                                                                                            \
-            (cap) *= 2;                                                                                                \
-        }                                                                                                              \
-    } while (0)
-
-static int step_done(store_tx_t *tx, sqlite3_stmt *s, fy_err_t *e)
-{
-    int rc = sqlite3_step(s);
-    return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
-}
-
 static void bind_ms(sqlite3_stmt *s, int idx, int64_t ms)
 {
     if (ms)
@@ -101,7 +85,7 @@ int store_rescue_network_insert(store_tx_t *tx, store_rescue_network_t *n, fy_er
     sq_bind_text(s, 8, order_text(tx, net));
     bind_id(s, 9, n->created_by);
     sqlite3_bind_int64(s, 10, n->created_at);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     n->version = sqlite3_last_insert_rowid(sq_db(tx));
     static const char psql[] = "INSERT INTO rescue_network_pairs(version, kind, "
@@ -119,7 +103,7 @@ int store_rescue_network_insert(store_tx_t *tx, store_rescue_network_t *n, fy_er
                 sq_bind_text(p, 4, net->centers[k][c].center);
                 sqlite3_bind_int(p, 5, (int)c);
                 sqlite3_bind_int(p, 6, (int)d);
-                if (step_done(tx, p, e))
+                if (sq_step_done(tx, p, e))
                     return -1;
             }
     return 0;
@@ -169,7 +153,7 @@ static int load_pairs(store_tx_t *tx, store_rescue_network_t *out, fy_err_t *e)
         int seq = sqlite3_column_int(s, 2);
         if (seq != last_seq[k]) {
             int n = (int)out->net.ncenters[k];
-            GROW(out->net.centers[k], n, cap[k]);
+            SQ_GROW(tx, out->net.centers[k], n, cap[k]);
             rescue_center_t *c = &out->net.centers[k][out->net.ncenters[k]++];
             c->center = sq_text(tx, s, 1);
             dcap[k] = 4;
@@ -179,7 +163,7 @@ static int load_pairs(store_tx_t *tx, store_rescue_network_t *out, fy_err_t *e)
         }
         rescue_center_t *c = &out->net.centers[k][out->net.ncenters[k] - 1];
         int nd = (int)c->ndistricts;
-        GROW(c->districts, nd, dcap[k]);
+        SQ_GROW(tx, c->districts, nd, dcap[k]);
         c->districts[c->ndistricts++] = sq_text(tx, s, 3);
     }
     return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
@@ -226,7 +210,7 @@ int store_rescue_network_versions(store_tx_t *tx, store_rescue_network_t **out, 
     store_rescue_network_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
     *n = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        GROW(arr, *n, cap);
+        SQ_GROW(tx, arr, *n, cap);
         read_version(tx, s, &arr[(*n)++]);
     }
     *out = arr;
@@ -319,7 +303,7 @@ int store_referral_insert(store_tx_t *tx, store_referral_t *r, fy_err_t *e)
     bind_id(s, i++, r->created_by);
     sqlite3_bind_int64(s, i++, r->created_at);
     sqlite3_bind_int64(s, i++, r->created_at);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     r->id = sqlite3_last_insert_rowid(sq_db(tx));
     r->version = 1;
@@ -371,7 +355,7 @@ int store_referral_update(store_tx_t *tx, store_referral_t *r, fy_err_t *e)
     sqlite3_bind_int64(s, i++, r->updated_at);
     sqlite3_bind_int64(s, i++, r->id);
     sqlite3_bind_int64(s, i++, r->version);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     if (sqlite3_changes(sq_db(tx)) == 0)
         return fy_fail(e, 409, "concurrent_transition",
@@ -401,7 +385,7 @@ int store_referral_event_insert(store_tx_t *tx, store_referral_event_t *ev, fy_e
     bind_id(s, 9, ev->user_id);
     sq_bind_text(s, 10, ev->username);
     sqlite3_bind_int64(s, 11, ev->recorded_at);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     ev->id = sqlite3_last_insert_rowid(sq_db(tx));
     return 0;
@@ -422,7 +406,7 @@ int store_referral_events_of(store_tx_t *tx, int64_t referral_id, store_referral
     store_referral_event_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
     *n = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        GROW(arr, *n, cap);
+        SQ_GROW(tx, arr, *n, cap);
         store_referral_event_t *ev = &arr[(*n)++];
         ev->id = sqlite3_column_int64(s, 0);
         ev->referral_id = sqlite3_column_int64(s, 1);
@@ -489,7 +473,7 @@ static int run_referral_query(store_tx_t *tx, const char *sql, const store_refer
         store_referral_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
         *n = 0;
         while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            GROW(arr, *n, cap);
+            SQ_GROW(tx, arr, *n, cap);
             read_referral(tx, s, &arr[(*n)++]);
         }
         *out = arr;
@@ -622,7 +606,7 @@ int store_critical_event_insert(store_tx_t *tx, store_critical_event_t *ev, fy_e
     sq_bind_text(s, i++, ev->institution_id);
     bind_id(s, i++, ev->reported_by);
     sqlite3_bind_int64(s, i++, ev->created_at);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     ev->id = sqlite3_last_insert_rowid(sq_db(tx));
     return 0;
@@ -680,7 +664,7 @@ int store_critical_event_review(store_tx_t *tx, const store_critical_event_t *ev
     bind_id(s, 6, ev->reviewed_by);
     sqlite3_bind_int64(s, 7, ev->review_recorded_at);
     sqlite3_bind_int64(s, 8, ev->id);
-    if (step_done(tx, s, e))
+    if (sq_step_done(tx, s, e))
         return -1;
     if (sqlite3_changes(sq_db(tx)) == 0)
         return fy_fail(e, 409, "already_reviewed", "该事件已评审 (the event has been reviewed already)");
