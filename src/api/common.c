@@ -135,6 +135,7 @@ int api_audit(store_tx_t *tx, http_req_t *req, const char *action, const char *r
 struct audit_read_ctx {
     http_req_t *req;
     const char *action, *resource, *resource_id, *reason;
+    fy_err_t err; /* a deferred unit's failure */
 };
 
 static int audit_read_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
@@ -143,11 +144,38 @@ static int audit_read_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     return api_audit(tx, c->req, c->action, c->resource, c->resource_id, c->reason, e);
 }
 
+static void audit_read_done(void *arg, int rc)
+{
+    struct audit_read_ctx *c = arg;
+    http_defer_end(c->req, rc ? &c->err : NULL);
+}
+
+/* A read over a live connection does not wait for its audit row: the row is
+ * queued for the writer and the reply is held (http_defer_begin) until the
+ * row's transaction has committed, so no read is answered unaudited, while
+ * the worker thread goes on serving other connections. A write's audit rows
+ * belong to its own unit; in-process requests (the demo) have no connection
+ * and wait. */
 int api_audit_read(http_req_t *req, const char *action, const char *resource, const char *resource_id,
                    const char *reason)
 {
-    struct audit_read_ctx c = {req, action, resource, resource_id, reason};
-    return store_write(api_app(req)->store, req->arena, audit_read_unit, &c, &req->err);
+    const app_t *app = api_app(req);
+    bool read = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
+    if (!req->defer || !read) {
+        struct audit_read_ctx c = {req, action, resource, resource_id, reason, {0}};
+        return store_write(app->store, req->arena, audit_read_unit, &c, &req->err);
+    }
+    /* everything the unit reads must outlive this call: the strings are the
+     * request's (arena, route parameters, query) or static */
+    struct audit_read_ctx *c = arena_alloc(req->arena, sizeof *c);
+    *c = (struct audit_read_ctx){req, action, resource, resource_id, reason, {0}};
+    http_defer_begin(req);
+    if (store_write_async(app->store, audit_read_unit, c, &c->err, audit_read_done, c)) {
+        req->err = c->err;
+        http_defer_end(req, NULL);
+        return -1;
+    }
+    return 0;
 }
 
 /* < > & become \u003c \u003e \u0026 wherever they are in a JSON reply, as

@@ -33,6 +33,7 @@ typedef struct http_req {
     void *app;  /* the application context given to http_serve */
     void *user; /* set by the auth hook */
     bool quiet; /* the caller wants no reply body (in-process bulk loading) */
+    struct http_defer *defer; /* NULL: no connection, nothing can be deferred */
     fy_err_t err;
 } http_req_t;
 
@@ -99,6 +100,16 @@ const char *http_query(http_req_t *req, const char *key);
 const char *http_header(http_req_t *req, const char *name);
 const char *http_cookie(http_req_t *req, const char *name);
 void http_add_header(http_resp_t *resp, const char *name, const char *value);
+
+/* Deferred work. A handler may hand work off (a read's audit row queued for
+ * the writer) instead of waiting for it: it calls http_defer_begin(req) for
+ * each piece before handing it off, and http_defer_end(req, err) is called,
+ * from any thread, when the piece has ended (err NULL on success). The reply
+ * the handler makes is sent only after every piece has ended (on a failure,
+ * the first failure's problem instead), and the worker thread serves other
+ * connections meanwhile. Only when req->defer is set (a live connection). */
+void http_defer_begin(http_req_t *req);
+void http_defer_end(http_req_t *req, const fy_err_t *err);
 
 /* Replies */
 void http_json(http_resp_t *resp, int status, const char *json, size_t len);

@@ -3,16 +3,34 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "http/http.h"
 
 struct http_server {
     struct MHD_Daemon *d;
     http_config_t cfg;
+    atomic_int deferred; /* requests waiting on deferred work (http_defer_begin) */
+};
+
+/* A reply held back until the work its handler handed off has ended: the
+ * connection is suspended meanwhile, so the worker thread serves others. */
+struct http_defer {
+    pthread_mutex_t mu;
+    struct MHD_Connection *conn;
+    struct http_server *srv;
+    int pending;    /* pieces of work not yet ended */
+    bool suspended; /* the connection waits for the last one */
+    fy_err_t err;   /* the first failure among them */
+    /* the reply to send once they have all ended */
+    bool replied, failed, head;
+    http_resp_t resp;
 };
 
 struct conn_state {
@@ -20,6 +38,8 @@ struct conn_state {
     buf_t body;
     bool too_large;
     bool answered;
+    http_req_t req;
+    struct http_defer defer;
 };
 
 const char *http_query(http_req_t *req, const char *key)
@@ -140,24 +160,101 @@ static void client_ip(struct MHD_Connection *c, http_req_t *req)
     req->client_ip = arena_strdup(req->arena, ip);
 }
 
+void http_defer_begin(http_req_t *req)
+{
+    struct http_defer *d = req->defer;
+    pthread_mutex_lock(&d->mu);
+    if (d->pending++ == 0)
+        atomic_fetch_add(&d->srv->deferred, 1);
+    pthread_mutex_unlock(&d->mu);
+}
+
+void http_defer_end(http_req_t *req, const fy_err_t *err)
+{
+    struct http_defer *d = req->defer;
+    /* all under the lock: once it is released after the resume, the worker
+     * may send the reply and free the connection's state, d included */
+    pthread_mutex_lock(&d->mu);
+    if (err && !d->err.status)
+        d->err = *err;
+    if (--d->pending == 0) {
+        atomic_fetch_sub(&d->srv->deferred, 1);
+        if (d->suspended)
+            MHD_resume_connection(d->conn); /* the access handler runs again and sends the reply */
+    }
+    pthread_mutex_unlock(&d->mu);
+}
+
+/* Sends the reply now, or keeps it until the handler's deferred work has
+ * ended (the connection is suspended until http_defer_end resumes it). */
+static enum MHD_Result reply(struct MHD_Connection *c, struct conn_state *cs, http_resp_t *resp, bool failed,
+                             bool head)
+{
+    struct http_defer *d = &cs->defer;
+    if (d->conn) {
+        pthread_mutex_lock(&d->mu);
+        if (d->pending > 0) {
+            d->resp = *resp;
+            d->failed = failed;
+            d->head = head;
+            d->replied = true;
+            d->suspended = true;
+            MHD_suspend_connection(c);
+            pthread_mutex_unlock(&d->mu);
+            return MHD_YES;
+        }
+        pthread_mutex_unlock(&d->mu);
+        if (d->err.status) {
+            buf_free(&resp->body);
+            return send_error(c, &d->err, cs->req.path);
+        }
+    }
+    if (failed) {
+        buf_free(&resp->body);
+        return send_error(c, &cs->req.err, cs->req.path);
+    }
+    return send_resp(c, resp, head);
+}
+
+/* The access handler's call after a resume: the held reply, or the failure
+ * of the work it waited on. */
+static enum MHD_Result reply_deferred(struct MHD_Connection *c, struct conn_state *cs)
+{
+    struct http_defer *d = &cs->defer;
+    pthread_mutex_lock(&d->mu);
+    bool ready = d->replied && d->pending == 0;
+    d->suspended = false;
+    pthread_mutex_unlock(&d->mu);
+    if (!ready)
+        return MHD_YES;
+    d->replied = false;
+    return reply(c, cs, &d->resp, d->failed, d->head);
+}
+
 static enum MHD_Result dispatch(struct http_server *srv, struct MHD_Connection *c, const char *url,
                                 const char *method, struct conn_state *cs)
 {
-    http_req_t req = {0};
-    req.arena = cs->arena;
-    req.conn = c;
-    req.method = method;
-    req.path = url;
-    req.body = cs->body.p ? cs->body.p : "";
-    req.body_len = cs->body.len;
-    req.app = srv->cfg.app;
-    client_ip(c, &req);
+    /* the request lives with the connection: deferred work may use it
+     * after this function has returned */
+    http_req_t *req = &cs->req;
+    cs->defer.conn = c;
+    cs->defer.srv = srv;
+    pthread_mutex_init(&cs->defer.mu, NULL);
+    req->arena = cs->arena;
+    req->conn = c;
+    req->defer = &cs->defer;
+    req->method = method;
+    req->path = url;
+    req->body = cs->body.p ? cs->body.p : "";
+    req->body_len = cs->body.len;
+    req->app = srv->cfg.app;
+    client_ip(c, req);
     bool head = strcmp(method, "HEAD") == 0;
     const char *lookup_method = head ? "GET" : method;
 
     if (cs->too_large) {
-        fy_fail(&req.err, 413, "too_large", "请求体超过 1 MiB (the request body is larger than 1 MiB)");
-        return send_error(c, &req.err, url);
+        fy_fail(&req->err, 413, "too_large", "请求体超过 1 MiB (the request body is larger than 1 MiB)");
+        return send_error(c, &req->err, url);
     }
 
     const http_route_t *route = NULL;
@@ -168,7 +265,7 @@ static enum MHD_Result dispatch(struct http_server *srv, struct MHD_Connection *
             continue;
         if (strcmp(r->method, lookup_method) == 0) {
             route = r;
-            match(r->pattern, url, &req);
+            match(r->pattern, url, req);
             break;
         }
         if (!strstr(allow, r->method) && strlen(allow) + strlen(r->method) + 3 < sizeof allow) {
@@ -180,36 +277,35 @@ static enum MHD_Result dispatch(struct http_server *srv, struct MHD_Connection *
     http_resp_t resp = {0};
     if (!route) {
         if (allow[0]) {
-            fy_fail(&req.err, 405, "method_not_allowed", "%s 不支持此方法，可用: %s (%s is not allowed here; allowed: %s)",
+            fy_fail(&req->err, 405, "method_not_allowed", "%s 不支持此方法，可用: %s (%s is not allowed here; allowed: %s)",
                     method, allow, method, allow);
-            snprintf(req.err.allow, sizeof req.err.allow, "%s", allow);
-            return send_error(c, &req.err, url);
+            snprintf(req->err.allow, sizeof req->err.allow, "%s", allow);
+            return send_error(c, &req->err, url);
         }
         if (srv->cfg.fallback && strncmp(url, "/api/", 5) != 0 && (head || strcmp(method, "GET") == 0)) {
-            if (srv->cfg.fallback(&req, &resp) == 0)
+            if (srv->cfg.fallback(req, &resp) == 0)
                 return send_resp(c, &resp, head);
             buf_free(&resp.body);
         }
-        fy_fail(&req.err, 404, "not_found", "没有这个地址 (no such path: %s)", url);
-        return send_error(c, &req.err, url);
+        fy_fail(&req->err, 404, "not_found", "没有这个地址 (no such path: %s)", url);
+        return send_error(c, &req->err, url);
     }
-    req.route = route;
+    req->route = route;
     if (!(route->flags & HTTP_PUBLIC)) {
-        if (srv->cfg.auth(&req))
-            return send_error(c, &req.err, url);
-        int role = srv->cfg.role_of(&req);
+        if (srv->cfg.auth(req))
+            return send_error(c, &req->err, url);
+        int role = srv->cfg.role_of(req);
         if (role < 0 || !(route->roles & (1u << role))) {
-            fy_fail(&req.err, 403, "forbidden", "当前角色无权执行此操作 (your role may not do this)");
-            return send_error(c, &req.err, url);
+            fy_fail(&req->err, 403, "forbidden", "当前角色无权执行此操作 (your role may not do this)");
+            return send_error(c, &req->err, url);
         }
     }
-    if (srv->cfg.invoke ? srv->cfg.invoke(&req, &resp) : route->handler(&req, &resp)) {
-        buf_free(&resp.body);
-        if (!req.err.status)
-            fy_fail(&req.err, 500, "internal", "服务器内部错误 (internal error)");
-        return send_error(c, &req.err, url);
+    if (srv->cfg.invoke ? srv->cfg.invoke(req, &resp) : route->handler(req, &resp)) {
+        if (!req->err.status)
+            fy_fail(&req->err, 500, "internal", "服务器内部错误 (internal error)");
+        return reply(c, cs, &resp, true, head);
     }
-    return send_resp(c, &resp, head);
+    return reply(c, cs, &resp, false, head);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -245,7 +341,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (cs->answered)
-        return MHD_YES;
+        return reply_deferred(c, cs);
     cs->answered = true;
     return dispatch(srv, c, url, method, cs);
 }
@@ -256,6 +352,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     if (!cs)
         return;
     buf_free(&cs->body);
+    buf_free(&cs->defer.resp.body);
+    if (cs->defer.conn)
+        pthread_mutex_destroy(&cs->defer.mu);
     arena_free(cs->arena);
     free(cs);
     *con_cls = NULL;
@@ -272,7 +371,9 @@ int http_start(const http_config_t *cfg, http_server_t **out, int *port_out, fy_
         free(srv);
         return fy_fail(e, 400, "bind", "无效的监听地址 (invalid bind address %s)", cfg->bind);
     }
-    srv->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, 0, NULL, NULL,
+    srv->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
+                                  MHD_ALLOW_SUSPEND_RESUME,
+                              0, NULL, NULL,
                               on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                               MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 16),
                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
@@ -294,6 +395,11 @@ void http_stop(http_server_t *s)
 {
     if (!s)
         return;
+    /* no new connections; replies held for deferred work are sent first
+     * (that work references their requests), for at most 30 s */
+    MHD_quiesce_daemon(s->d);
+    for (int i = 0; i < 30000 && atomic_load(&s->deferred) > 0; i++)
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
     MHD_stop_daemon(s->d);
     free(s);
 }

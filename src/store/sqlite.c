@@ -43,6 +43,10 @@ struct job {
     int rc;
     bool done;
     pthread_cond_t cv; /* its submitter waits on it: no herd wakes on a commit */
+    /* an asynchronous unit (store_write_async): nobody waits; the writer
+     * calls done(arg, rc) after the commit and frees the job */
+    void (*async_done)(void *arg, int rc);
+    void *async_arg;
     struct job *next;
 };
 
@@ -326,6 +330,7 @@ int store_schema_version(store_t *st)
 
 static void finish(store_t *st, struct job *batch, int rc_all, fy_err_t *commit_err)
 {
+    struct job *async = NULL, **async_tail = &async;
     pthread_mutex_lock(&st->mu);
     struct job *next;
     for (struct job *j = batch; j; j = next) {
@@ -334,10 +339,22 @@ static void finish(store_t *st, struct job *batch, int rc_all, fy_err_t *commit_
             *j->e = *commit_err;
             j->rc = -1;
         }
+        if (j->async_done) {
+            j->next = NULL;
+            *async_tail = j;
+            async_tail = &j->next;
+            continue;
+        }
         j->done = true;
         pthread_cond_signal(&j->cv);
     }
     pthread_mutex_unlock(&st->mu);
+    /* the callbacks run outside the queue lock: they may take their own */
+    for (struct job *j = async; j; j = next) {
+        next = j->next;
+        j->async_done(j->async_arg, j->rc);
+        free(j);
+    }
 }
 
 static void *writer_main(void *arg)
@@ -389,8 +406,13 @@ static void *writer_main(void *arg)
         int64_t tx_seq = st->audit_seq;
         uint8_t tx_hash[32];
         memcpy(tx_hash, st->audit_hash, 32);
+        /* asynchronous units get the writer's own arena: their submitters'
+         * threads go on using theirs */
+        arena_t *scratch = NULL;
         for (struct job *j = batch; j; j = j->next) {
-            store_tx_t tx = {.conn = &st->writer, .arena = j->arena, .writing = true, .st = st};
+            if (!j->arena && !scratch)
+                scratch = arena_new();
+            store_tx_t tx = {.conn = &st->writer, .arena = j->arena ? j->arena : scratch, .writing = true, .st = st};
             fy_err_t se = {0};
             control(&st->writer, SQL_SAVEPOINT, &se);
             sq_audit_tail_save(st);
@@ -413,13 +435,24 @@ static void *writer_main(void *arg)
             st->audit_seq = tx_seq;
             memcpy(st->audit_hash, tx_hash, 32);
         }
+        arena_free(scratch);
         finish(st, batch, rc, &err);
     }
     return NULL;
 }
 
+/* SQLite counts every allocation under one process-wide mutex unless told
+ * not to; with a connection per thread that mutex was the hottest lock in
+ * the server (perf: futex calls on every read). The counters are not used. */
+static void sqlite_configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_open(const char *path, store_t **out, fy_err_t *e)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sqlite_configure);
     store_t *st = calloc(1, sizeof *st);
     st->path = strdup(path);
     st->sync_request = -1;
@@ -515,6 +548,17 @@ int store_read(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
     return rc;
 }
 
+/* Appends a job to the writer's queue; the caller holds st->mu. */
+static void enqueue(store_t *st, struct job *j)
+{
+    if (st->tail)
+        st->tail->next = j;
+    else
+        st->head = j;
+    st->tail = j;
+    pthread_cond_signal(&st->work);
+}
+
 int store_write(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
 {
     struct job j = {0};
@@ -526,15 +570,27 @@ int store_write(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
     j.has_claim = sq_idem_take_claim(&j.claim);
     pthread_cond_init(&j.cv, NULL);
     pthread_mutex_lock(&st->mu);
-    if (st->tail)
-        st->tail->next = &j;
-    else
-        st->head = &j;
-    st->tail = &j;
-    pthread_cond_signal(&st->work);
+    enqueue(st, &j);
     while (!j.done)
         pthread_cond_wait(&j.cv, &st->mu);
     pthread_mutex_unlock(&st->mu);
     pthread_cond_destroy(&j.cv);
     return j.rc;
+}
+
+int store_write_async(store_t *st, store_fn fn, void *ctx, fy_err_t *e, void (*done)(void *arg, int rc), void *arg)
+{
+    struct job *j = calloc(1, sizeof *j);
+    if (!j)
+        return fy_fail(e, 503, "store", "内存不足 (out of memory)");
+    j->fn = fn;
+    j->ctx = ctx;
+    j->e = e;
+    j->clock = fy_thread_now();
+    j->async_done = done;
+    j->async_arg = arg;
+    pthread_mutex_lock(&st->mu);
+    enqueue(st, j);
+    pthread_mutex_unlock(&st->mu);
+    return 0;
 }

@@ -51,6 +51,13 @@ int store_read(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e);
  * false = commits are not synced (a crash may lose the last ones). */
 int store_set_durable(store_t *st, bool durable);
 int store_write(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e);
+/* As store_write, but returns at once (0 queued, -1 not): the writer calls
+ * done(arg, rc) on its own thread once the transaction holding the unit has
+ * committed (rc 0) or failed (rc -1, *e filled). The unit runs with the
+ * writer's own arena, since the submitter's thread goes on using its arena;
+ * ctx, e and whatever they point to must live until done is called. It takes
+ * no Idempotency-Key claim (those ride on store_write). */
+int store_write_async(store_t *st, store_fn fn, void *ctx, fy_err_t *e, void (*done)(void *arg, int rc), void *arg);
 /* The arena of a unit of work. */
 arena_t *store_tx_arena(store_tx_t *tx);
 
