@@ -39,15 +39,20 @@ work="$B/bench.db"
 rm -f "$work"*
 cp "$city" "$work"
 
-# a hospital with many open pregnancies, and an obstetrician there
-hosp=$(sqlite3 "$work" "SELECT delivery_institution_id FROM pregnancies WHERE status='open' AND delivery_institution_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
-echo "bench-password" | "$B/fuyou" user add --db "$work" --username bench-obs --role obstetrician --institution "$hosp" --password-stdin >/dev/null
+# an obstetrician at every hospital with open pregnancies: visits go to the
+# open pregnancies of the whole city, each posted by its own hospital (an
+# obstetrician's scope), so that a pregnancy gets a few visits in a run as in
+# life, not hundreds
+hosps=$(sqlite3 "$work" "SELECT DISTINCT delivery_institution_id FROM pregnancies WHERE status='open' AND delivery_institution_id IS NOT NULL ORDER BY 1")
+for h in $hosps; do
+  echo "bench-password" | "$B/fuyou" user add --db "$work" --username "bench-obs-$h" --role obstetrician --institution "$h" --password-stdin >/dev/null
+done
 echo "bench-password" | "$B/fuyou" user add --db "$work" --username bench-city --role city_admin --password-stdin >/dev/null
 ids="$B/bench-ids"
 mkdir -p "$ids"
 sqlite3 "$work" "SELECT id FROM pregnancies ORDER BY random() LIMIT 20000" > "$ids/pregnancies"
 sqlite3 "$work" "SELECT id_number FROM women ORDER BY random() LIMIT 20000" > "$ids/idnums"
-sqlite3 "$work" "SELECT id FROM pregnancies WHERE status='open' AND delivery_institution_id='$hosp'" > "$ids/open"
+sqlite3 -separator ' ' "$work" "SELECT delivery_institution_id, id FROM pregnancies WHERE status='open' AND delivery_institution_id IS NOT NULL ORDER BY random()" > "$ids/open"
 # the report year of the latest delivery (a year ends on 30 September)
 year=$(sqlite3 "$work" "SELECT CAST(strftime('%Y', max(delivered_on)*86400, 'unixepoch') AS INTEGER)
                          + (CAST(strftime('%m', max(delivered_on)*86400, 'unixepoch') AS INTEGER) >= 10) FROM deliveries")
@@ -60,7 +65,10 @@ for _ in $(seq 100); do grep -q listening "$B/server.out" 2>/dev/null && break; 
 url=$(sed -n 's/^listening on //p' "$B/server.out")
 login() { curl -sf -X POST "$url/api/v1/auth/login" -d "{\"username\":\"$1\",\"password\":\"bench-password\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'; }
 tcity=$(login bench-city)
-tobs=$(login bench-obs)
+# "TOKEN PREGNANCY-ID" lines for the visits
+declare -A tok
+for h in $hosps; do tok[$h]=$(login "bench-obs-$h"); done
+while read -r h id; do echo "${tok[$h]} $id"; done < "$ids/open" > "$ids/open-visits"
 today=$(date -u -d '+8 hours' +%F)
 
 script() { cat "bench/$1" bench/report.lua > "$B/$1.run.lua"; echo "$B/$1.run.lua"; }
@@ -90,7 +98,7 @@ bench_one() { # name, wrk args...
 bench_one health -s "$B/plain.lua" "$url/api/v1/health"
 bench_one record -s "$(script get_ids.lua)" "$url" -- "$tcity" "$ids/pregnancies" "/api/v1/pregnancies/%s"
 bench_one idsearch -s "$(script get_ids.lua)" "$url" -- "$tcity" "$ids/idnums" "/api/v1/women?id_number=%s"
-bench_one visits -s "$(script post_visits.lua)" "$url" -- "$tobs" "$ids/open" "$today"
+bench_one visits -s "$(script post_visits.lua)" "$url" -- "$ids/open-visits" "$today"
 
 # the indicator call: one client, timed end to end
 itimes=()

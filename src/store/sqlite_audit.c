@@ -112,22 +112,34 @@ static void read_row(store_tx_t *tx, sqlite3_stmt *s, store_audit_t *a)
 int store_audit_search(store_tx_t *tx, const store_audit_query_t *q, store_audit_t **out, int *n, int64_t *total,
                        fy_err_t *e)
 {
-    static const char where[] = " FROM audit WHERE (:res IS NULL OR resource = :res)"
-                                " AND (:rid IS NULL OR resource_id = :rid) AND (:usr IS NULL OR username = :usr)"
-                                " AND (:from = 0 OR at >= :from) AND (:to = 0 OR at < :to)";
-    static const char count_sql[] = "SELECT count(*)";
-    static const char list_sql[] = "SELECT seq, at, user_id, username, role, action, resource, resource_id,"
-                                   " client_ip, reason";
-    char *sqls[2] = {arena_printf(tx->arena, "%s%s", count_sql, where),
-                     arena_printf(tx->arena, "%s%s ORDER BY seq DESC LIMIT :lim OFFSET :off", list_sql, where)};
+    /* only the filters given, so that a period uses the at index and a user
+     * the (username, at) index; a record alone is a scan */
+    buf_t w = {0};
+    buf_puts(&w, " FROM audit WHERE 1");
+    if (q->resource)
+        buf_puts(&w, " AND resource = :res");
+    if (q->resource_id)
+        buf_puts(&w, " AND resource_id = :rid");
+    if (q->username)
+        buf_puts(&w, " AND username = :usr");
+    if (q->from_ms)
+        buf_puts(&w, " AND at >= :from");
+    if (q->to_ms)
+        buf_puts(&w, " AND at < :to");
+    char *sqls[2] = {arena_printf(tx->arena, "SELECT count(*)%s", w.p),
+                     arena_printf(tx->arena,
+                                  "SELECT seq, at, user_id, username, role, action, resource, resource_id,"
+                                  " client_ip, reason%s ORDER BY seq DESC LIMIT :lim OFFSET :off",
+                                  w.p)};
+    buf_free(&w);
     for (int pass = 0; pass < 2; pass++) {
         sqlite3_stmt *s;
-        int rc = sqlite3_prepare_v2(sq_db(tx), sqls[pass], -1, &s, NULL);
+        int rc = sq_prepare(tx, sqls[pass], &s);
         if (rc != SQLITE_OK)
             return sq_fail(tx, rc, e);
-        sq_bind_text(s, sqlite3_bind_parameter_index(s, ":res"), q->resource);
-        sq_bind_text(s, sqlite3_bind_parameter_index(s, ":rid"), q->resource_id);
-        sq_bind_text(s, sqlite3_bind_parameter_index(s, ":usr"), q->username);
+        sq_bind_named(s, ":res", q->resource);
+        sq_bind_named(s, ":rid", q->resource_id);
+        sq_bind_named(s, ":usr", q->username);
         sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":from"), q->from_ms);
         sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":to"), q->to_ms);
         if (pass == 0) {
@@ -143,7 +155,7 @@ int store_audit_search(store_tx_t *tx, const store_audit_query_t *q, store_audit
             if (rc == SQLITE_DONE)
                 rc = SQLITE_ROW;
         }
-        sqlite3_finalize(s);
+        sq_done(s);
         if (rc != SQLITE_ROW)
             return sq_fail(tx, rc, e);
     }
