@@ -186,6 +186,10 @@ int api_audit_read(http_req_t *req, const char *action, const char *resource, co
  * JSON has no use for these bytes, so the rewrite is exact. */
 static void escape_html_bytes(buf_t *b)
 {
+    /* most replies have none: strcspn scans for them vectorised (a buf is
+     * NUL-terminated; a reply with a NUL inside takes the loop below) */
+    if (!b->p || strcspn(b->p, "<>&") >= b->len)
+        return;
     size_t extra = 0;
     for (size_t i = 0; i < b->len; i++)
         if (b->p[i] == '<' || b->p[i] == '>' || b->p[i] == '&')
@@ -248,7 +252,15 @@ void api_kv_str(buf_t *b, const char *k, const char *v, bool comma)
 void api_kv_int(buf_t *b, const char *k, long long v, bool comma)
 {
     key(b, k, comma);
-    buf_printf(b, "%lld", v);
+    buf_put_int(b, v);
+}
+
+void api_kv_id(buf_t *b, const char *k, int64_t id, bool comma)
+{
+    key(b, k, comma);
+    buf_putc(b, '"');
+    buf_put_int(b, id);
+    buf_putc(b, '"');
 }
 
 void api_kv_date(buf_t *b, const char *k, fy_date_t d, bool has, bool comma)
@@ -277,13 +289,17 @@ void api_kv_instant(buf_t *b, const char *k, int64_t ms, bool comma)
 
 int api_check_woman(http_req_t *req, store_tx_t *tx, int64_t woman_id, fy_err_t *e)
 {
+    const scope_t *sc = &api_user(req)->scope;
     scope_facts_t f;
-    int rc = store_woman_scope_facts(tx, woman_id, &f, e);
+    /* the city-wide and self scopes need no serving institutions: only
+     * whether she exists (one primary-key read) */
+    bool links = sc->kind == SCOPE_DISTRICT || sc->kind == SCOPE_INSTITUTION;
+    int rc = store_woman_scope_facts(tx, woman_id, links, &f, e);
     if (rc < 0)
         return -1;
     if (rc == 1)
         return fy_fail(e, 404, "not_found", "没有这位妇女的档案 (no such woman: %lld)", (long long)woman_id);
-    if (!scope_allows(&api_user(req)->scope, &f))
+    if (!scope_allows(sc, &f))
         return fy_fail(e, 403, "out_of_scope", "该档案不在您的管辖范围内 (this record is outside your scope)");
     return 0;
 }

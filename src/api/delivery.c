@@ -105,7 +105,7 @@ static int delivery_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
         c->child_ids[i] = ch.id;
     }
     scope_facts_t facts;
-    if (store_woman_scope_facts(tx, p.woman_id, &facts, e) < 0)
+    if (store_woman_scope_facts(tx, p.woman_id, true, &facts, e) < 0)
         return -1;
     const ref_institution_t *chc = postpartum_centre(app->ref, w.residence_district, &facts);
     if (chc) {

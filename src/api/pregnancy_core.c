@@ -431,8 +431,17 @@ static void ga_json(buf_t *b, const char *key, int ga_days, bool comma)
     preg_ga_text(ga_days, text, sizeof text);
     if (comma)
         buf_putc(b, ',');
-    buf_printf(b, "\"%s\":{\"weeks\":%d,\"days\":%d,\"text\":\"%s\",\"total_days\":%d}", key,
-               ga_days < 0 ? 0 : ga_days / 7, ga_days < 0 ? 0 : ga_days % 7, text, ga_days);
+    buf_putc(b, '"');
+    buf_puts(b, key);
+    buf_puts(b, "\":{\"weeks\":");
+    buf_put_int(b, ga_days < 0 ? 0 : ga_days / 7);
+    buf_puts(b, ",\"days\":");
+    buf_put_int(b, ga_days < 0 ? 0 : ga_days % 7);
+    buf_puts(b, ",\"text\":\"");
+    buf_puts(b, text);
+    buf_puts(b, "\",\"total_days\":");
+    buf_put_int(b, ga_days);
+    buf_putc(b, '}');
 }
 
 /* "institution_id": id, "institution_name": its name */
@@ -480,7 +489,8 @@ static void num(buf_t *b, const char *key, double v)
 
 static void visit_json(buf_t *b, const refdata_t *ref, const store_visit_t *v)
 {
-    buf_printf(b, "{\"id\":\"%lld\"", (long long)v->id);
+    buf_putc(b, '{');
+    api_kv_id(b, "id", v->id, false);
     api_kv_str(b, "kind", v->kind, true);
     api_kv_date(b, "date", v->date, true, true);
     ga_json(b, "ga", v->ga_days, true);
@@ -591,6 +601,97 @@ static void schedule_json(buf_t *b, const app_t *app, store_tx_t *tx, const stor
     buf_puts(b, "]}");
 }
 
+/* The delivery, the babies and the postpartum tasks and visits of an ended
+ * pregnancy. */
+static int render_birth(http_req_t *req, store_tx_t *tx, const store_pregnancy_t *p, buf_t *b, fy_err_t *e)
+{
+    const refdata_t *ref = api_app(req)->ref;
+    arena_t *a = req->arena;
+    store_delivery_t d;
+    int rc = store_delivery_of(tx, p->id, &d, e);
+    if (rc < 0)
+        return -1;
+    if (rc == 1) {
+        buf_puts(b, ",\"delivery\":null");
+    } else {
+        buf_puts(b, ",\"delivery\":{");
+        api_kv_id(b, "id", d.id, false);
+        char local[23];
+        fy_instant_format_local(d.delivered_at, local);
+        api_kv_str(b, "delivered_at", local, true);
+        ga_json(b, "ga", d.ga_days, true);
+        api_kv_str(b, "term", preg_term_class(d.ga_days), true);
+        inst_ref(b, ref, "institution_id", "institution_name", d.institution_id, true);
+        api_kv_str(b, "mode", d.mode, true);
+        api_kv_str(b, "cs_indication", d.cs_indication, true);
+        buf_printf(b, ",\"epidural\":%s", d.epidural ? "true" : "false");
+        if (d.blood_loss_ml >= 0)
+            api_kv_int(b, "blood_loss_ml", d.blood_loss_ml, true);
+        else
+            buf_puts(b, ",\"blood_loss_ml\":null");
+        buf_printf(b, ",\"complications\":%s", d.complications ? d.complications : "[]");
+        api_kv_int(b, "babies", d.babies, true);
+        buf_putc(b, '}');
+    }
+    store_child_t *kids;
+    int nk;
+    int64_t kt;
+    store_child_query_t cq = {.scope = &(scope_t){.kind = SCOPE_ALL}, .pregnancy_id = p->id,
+                              .include_stillbirths = true, .limit = 10};
+    if (store_children_search(tx, &cq, &kids, &nk, &kt, e))
+        return -1;
+    buf_puts(b, ",\"babies\":[");
+    for (int i = 0; i < nk; i++) {
+        buf_puts(b, i ? ",{" : "{");
+        api_kv_str(b, "child_id", strcmp(kids[i].outcome, "live") == 0 ? arena_printf(a, "%lld", (long long)kids[i].id)
+                                                                       : NULL,
+                   false);
+        api_kv_int(b, "birth_order", kids[i].birth_order, true);
+        api_kv_int(b, "sex", kids[i].sex, true);
+        api_kv_int(b, "weight_g", kids[i].weight_g, true);
+        api_kv_str(b, "outcome", kids[i].outcome, true);
+        api_kv_str(b, "name", kids[i].name, true);
+        buf_putc(b, '}');
+    }
+    buf_putc(b, ']');
+    store_pp_task_t *tasks;
+    int nt;
+    if (store_pp_tasks_of(tx, p->id, &tasks, &nt, e))
+        return -1;
+    buf_puts(b, ",\"postpartum\":{\"tasks\":[");
+    for (int i = 0; i < nt; i++) {
+        buf_puts(b, i ? ",{" : "{");
+        api_kv_id(b, "id", tasks[i].id, false);
+        api_kv_str(b, "kind", tasks[i].kind, true);
+        inst_ref(b, ref, "institution_id", "institution_name", tasks[i].institution_id, true);
+        api_kv_date(b, "due_from", tasks[i].due_from, true, true);
+        api_kv_date(b, "due_to", tasks[i].due_to, true, true);
+        api_kv_str(b, "status", tasks[i].status, true);
+        buf_putc(b, '}');
+    }
+    store_pp_visit_t *pv;
+    int np;
+    if (store_pp_visits_of(tx, p->id, &pv, &np, e))
+        return -1;
+    buf_puts(b, "],\"visits\":[");
+    for (int i = 0; i < np; i++) {
+        buf_puts(b, i ? ",{" : "{");
+        api_kv_id(b, "id", pv[i].id, false);
+        api_kv_str(b, "kind", pv[i].kind, true);
+        api_kv_date(b, "date", pv[i].date, true, true);
+        num(b, "sbp", pv[i].sbp);
+        num(b, "dbp", pv[i].dbp);
+        api_kv_str(b, "findings", pv[i].findings, true);
+        if (pv[i].epds_score >= 0)
+            api_kv_int(b, "epds_score", pv[i].epds_score, true);
+        else
+            buf_puts(b, ",\"epds_score\":null");
+        buf_putc(b, '}');
+    }
+    buf_puts(b, "]}");
+    return 0;
+}
+
 int preg_render(http_req_t *req, store_tx_t *tx, const store_pregnancy_t *p, const store_woman_t *w, buf_t *b,
                 fy_err_t *e)
 {
@@ -601,12 +702,13 @@ int preg_render(http_req_t *req, store_tx_t *tx, const store_pregnancy_t *p, con
     char masked[64];
     idnum_mask(w->id_number, masked, sizeof masked);
 
-    buf_printf(b, "{\"id\":\"%lld\"", (long long)p->id);
+    buf_putc(b, '{');
+    api_kv_id(b, "id", p->id, false);
     api_kv_str(b, "status", p->status, true);
     api_kv_str(b, "outcome", p->outcome, true);
     api_kv_date(b, "ended_on", p->ended_on, p->has_ended, true);
     buf_puts(b, ",\"woman\":{");
-    api_kv_str(b, "id", arena_printf(a, "%lld", (long long)w->id), false);
+    api_kv_id(b, "id", w->id, false);
     api_kv_str(b, "name", w->name, true);
     api_kv_str(b, "id_type", w->id_type, true);
     api_kv_str(b, "id_number", masked, true);
@@ -688,7 +790,7 @@ int preg_render(http_req_t *req, store_tx_t *tx, const store_pregnancy_t *p, con
     buf_puts(b, ",\"risk_history\":[");
     for (int i = 0; i < nr; i++) {
         buf_puts(b, i ? ",{" : "{");
-        api_kv_str(b, "id", arena_printf(a, "%lld", (long long)risks[i].id), false);
+        api_kv_id(b, "id", risks[i].id, false);
         api_kv_instant(b, "at", risks[i].at, true);
         api_kv_date(b, "on_date", risks[i].on_date, true, true);
         api_kv_str(b, "trigger", risks[i].trigger, true);
@@ -789,7 +891,7 @@ int preg_render(http_req_t *req, store_tx_t *tx, const store_pregnancy_t *p, con
     buf_puts(b, ",\"appointments\":[");
     for (int i = 0; i < na; i++) {
         buf_puts(b, i ? ",{" : "{");
-        api_kv_str(b, "id", arena_printf(a, "%lld", (long long)ap[i].id), false);
+        api_kv_id(b, "id", ap[i].id, false);
         inst_ref(b, ref, "institution_id", "institution_name", ap[i].institution_id, true);
         api_kv_date(b, "date", ap[i].date, true, true);
         api_kv_str(b, "status", ap[i].status, true);
@@ -797,89 +899,12 @@ int preg_render(http_req_t *req, store_tx_t *tx, const store_pregnancy_t *p, con
     }
     buf_putc(b, ']');
 
-    /* delivery, children, postpartum */
-    store_delivery_t d;
-    rc = store_delivery_of(tx, p->id, &d, e);
-    if (rc < 0)
+    /* delivery, children, postpartum: an open pregnancy has none of them
+     * (the delivery unit ends it), so its record does not look */
+    if (strcmp(p->status, "open") == 0)
+        buf_puts(b, ",\"delivery\":null,\"babies\":[],\"postpartum\":{\"tasks\":[],\"visits\":[]}");
+    else if (render_birth(req, tx, p, b, e))
         return -1;
-    if (rc == 1) {
-        buf_puts(b, ",\"delivery\":null");
-    } else {
-        buf_puts(b, ",\"delivery\":{");
-        api_kv_str(b, "id", arena_printf(a, "%lld", (long long)d.id), false);
-        char local[23];
-        fy_instant_format_local(d.delivered_at, local);
-        api_kv_str(b, "delivered_at", local, true);
-        ga_json(b, "ga", d.ga_days, true);
-        api_kv_str(b, "term", preg_term_class(d.ga_days), true);
-        inst_ref(b, ref, "institution_id", "institution_name", d.institution_id, true);
-        api_kv_str(b, "mode", d.mode, true);
-        api_kv_str(b, "cs_indication", d.cs_indication, true);
-        buf_printf(b, ",\"epidural\":%s", d.epidural ? "true" : "false");
-        if (d.blood_loss_ml >= 0)
-            api_kv_int(b, "blood_loss_ml", d.blood_loss_ml, true);
-        else
-            buf_puts(b, ",\"blood_loss_ml\":null");
-        buf_printf(b, ",\"complications\":%s", d.complications ? d.complications : "[]");
-        api_kv_int(b, "babies", d.babies, true);
-        buf_putc(b, '}');
-    }
-    store_child_t *kids;
-    int nk;
-    int64_t kt;
-    store_child_query_t cq = {.scope = &(scope_t){.kind = SCOPE_ALL}, .pregnancy_id = p->id,
-                              .include_stillbirths = true, .limit = 10};
-    if (store_children_search(tx, &cq, &kids, &nk, &kt, e))
-        return -1;
-    buf_puts(b, ",\"babies\":[");
-    for (int i = 0; i < nk; i++) {
-        buf_puts(b, i ? ",{" : "{");
-        api_kv_str(b, "child_id", strcmp(kids[i].outcome, "live") == 0 ? arena_printf(a, "%lld", (long long)kids[i].id)
-                                                                       : NULL,
-                   false);
-        api_kv_int(b, "birth_order", kids[i].birth_order, true);
-        api_kv_int(b, "sex", kids[i].sex, true);
-        api_kv_int(b, "weight_g", kids[i].weight_g, true);
-        api_kv_str(b, "outcome", kids[i].outcome, true);
-        api_kv_str(b, "name", kids[i].name, true);
-        buf_putc(b, '}');
-    }
-    buf_putc(b, ']');
-    store_pp_task_t *tasks;
-    int nt;
-    if (store_pp_tasks_of(tx, p->id, &tasks, &nt, e))
-        return -1;
-    buf_puts(b, ",\"postpartum\":{\"tasks\":[");
-    for (int i = 0; i < nt; i++) {
-        buf_puts(b, i ? ",{" : "{");
-        api_kv_str(b, "id", arena_printf(a, "%lld", (long long)tasks[i].id), false);
-        api_kv_str(b, "kind", tasks[i].kind, true);
-        inst_ref(b, ref, "institution_id", "institution_name", tasks[i].institution_id, true);
-        api_kv_date(b, "due_from", tasks[i].due_from, true, true);
-        api_kv_date(b, "due_to", tasks[i].due_to, true, true);
-        api_kv_str(b, "status", tasks[i].status, true);
-        buf_putc(b, '}');
-    }
-    store_pp_visit_t *pv;
-    int np;
-    if (store_pp_visits_of(tx, p->id, &pv, &np, e))
-        return -1;
-    buf_puts(b, "],\"visits\":[");
-    for (int i = 0; i < np; i++) {
-        buf_puts(b, i ? ",{" : "{");
-        api_kv_str(b, "id", arena_printf(a, "%lld", (long long)pv[i].id), false);
-        api_kv_str(b, "kind", pv[i].kind, true);
-        api_kv_date(b, "date", pv[i].date, true, true);
-        num(b, "sbp", pv[i].sbp);
-        num(b, "dbp", pv[i].dbp);
-        api_kv_str(b, "findings", pv[i].findings, true);
-        if (pv[i].epds_score >= 0)
-            api_kv_int(b, "epds_score", pv[i].epds_score, true);
-        else
-            buf_puts(b, ",\"epds_score\":null");
-        buf_putc(b, '}');
-    }
-    buf_puts(b, "]}");
     api_kv_int(b, "version", p->version, true);
     api_kv_instant(b, "created_at", p->created_at, true);
     api_kv_instant(b, "updated_at", p->updated_at, true);
@@ -911,6 +936,7 @@ int preg_reply_record(http_req_t *req, http_resp_t *resp, int status, int64_t id
         return 0;
     }
     struct render_ctx c = {req, id, {0}};
+    buf_reserve(&c.b, 16384); /* a record is 5–15 kB: no regrowth on the way */
     if (store_read(api_app(req)->store, req->arena, render_unit, &c, &req->err)) {
         buf_free(&c.b);
         return -1;

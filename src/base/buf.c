@@ -31,6 +31,20 @@ void buf_puts(buf_t *b, const char *s) { buf_append(b, s, strlen(s)); }
 
 void buf_putc(buf_t *b, char c) { buf_append(b, &c, 1); }
 
+void buf_put_int(buf_t *b, long long v)
+{
+    /* digits from the right; the magnitude as unsigned so LLONG_MIN works */
+    char tmp[24];
+    char *p = tmp + sizeof tmp;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 void buf_printf(buf_t *b, const char *fmt, ...)
 {
     va_list ap;

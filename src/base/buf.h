@@ -15,6 +15,8 @@ void buf_reserve(buf_t *b, size_t extra);
 void buf_append(buf_t *b, const void *s, size_t n);
 void buf_puts(buf_t *b, const char *s);
 void buf_putc(buf_t *b, char c);
+/* A decimal integer, without printf (replies write many). */
+void buf_put_int(buf_t *b, long long v);
 void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal, quotes included; NULL gives null. */
 void buf_json_str(buf_t *b, const char *s);

@@ -165,26 +165,56 @@ int store_pregnancy_open_of(store_tx_t *tx, int64_t woman_id, store_pregnancy_t 
 
 int store_pregnancy_update(store_tx_t *tx, store_pregnancy_t *p, fy_err_t *e)
 {
-    static const char sql[] = "UPDATE pregnancies SET status=?, outcome=?, ended_on=?, delivery_institution_id=?,"
-                              " declared_factors=?, color=?, purple=?, risk_assessment_id=?, overdue=?,"
-                              " next_check_on=?, updated_at=?, version = version + 1 WHERE id = ?";
-    sqlite3_stmt *s = sq_stmt(tx, sql, e);
+    /* Columns under an index (status, color, overdue, next_check_on) are
+     * set only when they change: SQLite rewrites the entry of every index
+     * whose column is SET, even to the same value, and each of those is a
+     * page at a random place written to the WAL (most visits change none of
+     * them but the next check date). */
+    static const char cur_sql[] = "SELECT status, color, overdue, next_check_on FROM pregnancies WHERE id = ?";
+    sqlite3_stmt *s = sq_stmt(tx, cur_sql, e);
     if (!s)
         return -1;
-    sq_bind_text(s, 1, p->status);
-    sq_bind_text(s, 2, p->outcome);
-    bind_int_or_null(s, 3, p->has_ended, p->ended_on);
-    sq_bind_text(s, 4, p->delivery_institution_id);
-    sq_bind_text(s, 5, p->declared_factors ? p->declared_factors : "[]");
-    sq_bind_text(s, 6, p->color);
-    sqlite3_bind_int(s, 7, p->purple);
-    bind_int_or_null(s, 8, p->risk_assessment_id > 0, p->risk_assessment_id);
-    sqlite3_bind_int(s, 9, p->overdue);
-    bind_int_or_null(s, 10, p->has_next_check, p->next_check_on);
-    sqlite3_bind_int64(s, 11, p->updated_at);
-    sqlite3_bind_int64(s, 12, p->id);
-    if (sq_step_done(tx, s, e))
-        return -1;
+    sqlite3_bind_int64(s, 1, p->id);
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return rc == SQLITE_DONE ? fy_fail(e, 404, "not_found", "孕产记录不存在 (no such pregnancy)")
+                                 : sq_fail(tx, rc, e);
+    }
+    const char *st = (const char *)sqlite3_column_text(s, 0), *co = (const char *)sqlite3_column_text(s, 1);
+    bool set_status = !st || strcmp(st, p->status) != 0;
+    bool set_color = !co || strcmp(co, p->color) != 0;
+    bool set_overdue = sqlite3_column_int(s, 2) != p->overdue;
+    bool had_check = sqlite3_column_type(s, 3) != SQLITE_NULL;
+    bool set_check = had_check != p->has_next_check || (had_check && sqlite3_column_int(s, 3) != p->next_check_on);
+    sqlite3_reset(s);
+
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "UPDATE pregnancies SET outcome=:outcome, ended_on=:ended, delivery_institution_id=:dinst,"
+             " declared_factors=:declared, purple=:purple, risk_assessment_id=:ra, updated_at=:updated,"
+             " version = version + 1%s%s%s%s WHERE id = :id",
+             set_status ? ", status=:status" : "", set_color ? ", color=:color" : "",
+             set_overdue ? ", overdue=:overdue" : "", set_check ? ", next_check_on=:check" : "");
+    rc = sq_prepare(tx, sql, &s);
+    if (rc != SQLITE_OK)
+        return sq_fail(tx, rc, e);
+    sq_bind_named(s, ":status", p->status);
+    sq_bind_named(s, ":outcome", p->outcome);
+    bind_int_or_null(s, sqlite3_bind_parameter_index(s, ":ended"), p->has_ended, p->ended_on);
+    sq_bind_named(s, ":dinst", p->delivery_institution_id);
+    sq_bind_named(s, ":declared", p->declared_factors ? p->declared_factors : "[]");
+    sq_bind_named(s, ":color", p->color);
+    sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":purple"), p->purple);
+    bind_int_or_null(s, sqlite3_bind_parameter_index(s, ":ra"), p->risk_assessment_id > 0, p->risk_assessment_id);
+    sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":overdue"), p->overdue);
+    bind_int_or_null(s, sqlite3_bind_parameter_index(s, ":check"), p->has_next_check, p->next_check_on);
+    sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":updated"), p->updated_at);
+    sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), p->id);
+    rc = sqlite3_step(s);
+    sq_done(s);
+    if (rc != SQLITE_DONE)
+        return sq_fail(tx, rc, e);
     p->version++;
     return 0;
 }

@@ -143,7 +143,7 @@ int store_woman_link(store_tx_t *tx, int64_t woman_id, const char *institution_i
     return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
 }
 
-int store_woman_scope_facts(store_tx_t *tx, int64_t woman_id, scope_facts_t *out, fy_err_t *e)
+int store_woman_scope_facts(store_tx_t *tx, int64_t woman_id, bool with_links, scope_facts_t *out, fy_err_t *e)
 {
     static const char sql1[] = "SELECT residence_district FROM women WHERE id = ?";
     static const char sql2[] = "SELECT institution_id, district FROM woman_institutions WHERE woman_id = ?";
@@ -159,6 +159,9 @@ int store_woman_scope_facts(store_tx_t *tx, int64_t woman_id, scope_facts_t *out
         return sq_fail(tx, rc, e);
     out->woman_id = woman_id;
     out->residence_district = sq_text(tx, s, 0);
+    sqlite3_reset(s);
+    if (!with_links)
+        return 0;
     s = sq_stmt(tx, sql2, e);
     if (!s)
         return -1;

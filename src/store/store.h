@@ -115,8 +115,9 @@ int store_woman_update(store_tx_t *tx, store_woman_t *w, int64_t expected_versio
 /* Records that an institution serves her (idempotent). */
 int store_woman_link(store_tx_t *tx, int64_t woman_id, const char *institution_id, const char *district,
                      fy_err_t *e);
-/* Residence district and serving institutions, for scope_allows. */
-int store_woman_scope_facts(store_tx_t *tx, int64_t woman_id, scope_facts_t *out, fy_err_t *e);
+/* Residence district and (with_links) serving institutions, for
+ * scope_allows; 1 when there is no such woman. */
+int store_woman_scope_facts(store_tx_t *tx, int64_t woman_id, bool with_links, scope_facts_t *out, fy_err_t *e);
 
 typedef struct {
     const scope_t *scope;
