@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Plausible ranges: values outside them are typing errors, not findings.
  * The edges of the risk table (Hb 40, platelets 30, SpO2 90 ...) all lie
@@ -31,10 +32,23 @@ int preg_ga_days(fy_date_t lmp, fy_date_t on) { return (int)(on - lmp); }
 
 void preg_ga_text(int ga_days, char *out, size_t cap)
 {
-    if (ga_days < 0)
-        snprintf(out, cap, "0+0");
-    else
-        snprintf(out, cap, "%d+%d", ga_days / 7, ga_days % 7);
+    /* "W+D" by hand (records write one per visit); weeks < 1000 */
+    char tmp[8];
+    size_t n = 0;
+    int w = ga_days < 0 ? 0 : ga_days / 7, d = ga_days < 0 ? 0 : ga_days % 7;
+    if (w >= 100)
+        tmp[n++] = (char)('0' + w / 100 % 10);
+    if (w >= 10)
+        tmp[n++] = (char)('0' + w / 10 % 10);
+    tmp[n++] = (char)('0' + w % 10);
+    tmp[n++] = '+';
+    tmp[n++] = (char)('0' + d);
+    if (cap == 0)
+        return;
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, tmp, n);
+    out[n] = 0;
 }
 
 bool preg_is_early_registration(int ga_days) { return ga_days < PREG_EARLY_LIMIT_DAYS; }

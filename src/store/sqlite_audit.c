@@ -109,6 +109,15 @@ static void read_row(store_tx_t *tx, sqlite3_stmt *s, store_audit_t *a)
     a->reason = sq_text(tx, s, 9);
 }
 
+static void bind_filters(sqlite3_stmt *s, const store_audit_query_t *q)
+{
+    sq_bind_named(s, ":res", q->resource);
+    sq_bind_named(s, ":rid", q->resource_id);
+    sq_bind_named(s, ":usr", q->username);
+    sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":from"), q->from_ms);
+    sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":to"), q->to_ms);
+}
+
 int store_audit_search(store_tx_t *tx, const store_audit_query_t *q, store_audit_t **out, int *n, int64_t *total,
                        fy_err_t *e)
 {
@@ -132,33 +141,35 @@ int store_audit_search(store_tx_t *tx, const store_audit_query_t *q, store_audit
                                   " client_ip, reason%s ORDER BY seq DESC LIMIT :lim OFFSET :off",
                                   w.p)};
     buf_free(&w);
-    for (int pass = 0; pass < 2; pass++) {
-        sqlite3_stmt *s;
-        int rc = sq_prepare(tx, sqls[pass], &s);
-        if (rc != SQLITE_OK)
-            return sq_fail(tx, rc, e);
-        sq_bind_named(s, ":res", q->resource);
-        sq_bind_named(s, ":rid", q->resource_id);
-        sq_bind_named(s, ":usr", q->username);
-        sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":from"), q->from_ms);
-        sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":to"), q->to_ms);
-        if (pass == 0) {
-            rc = sqlite3_step(s);
-            *total = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-        } else {
-            sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":lim"), q->limit);
-            sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":off"), q->offset);
-            *out = arena_alloc(tx->arena, sizeof **out * (size_t)(q->limit > 0 ? q->limit : 1));
-            *n = 0;
-            while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < q->limit)
-                read_row(tx, s, &(*out)[(*n)++]);
-            if (rc == SQLITE_DONE)
-                rc = SQLITE_ROW;
-        }
-        sq_done(s);
-        if (rc != SQLITE_ROW)
-            return sq_fail(tx, rc, e);
+    /* the page first; the count (a second pass over the same rows) only
+     * when the page may not hold them all */
+    sqlite3_stmt *s;
+    int rc = sq_prepare(tx, sqls[1], &s);
+    if (rc != SQLITE_OK)
+        return sq_fail(tx, rc, e);
+    bind_filters(s, q);
+    sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":lim"), q->limit);
+    sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":off"), q->offset);
+    *out = arena_alloc(tx->arena, sizeof **out * (size_t)(q->limit > 0 ? q->limit : 1));
+    *n = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < q->limit)
+        read_row(tx, s, &(*out)[(*n)++]);
+    sq_done(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return sq_fail(tx, rc, e);
+    if ((*n > 0 || q->offset == 0) && *n < q->limit) {
+        *total = q->offset + *n;
+        return 0;
     }
+    rc = sq_prepare(tx, sqls[0], &s);
+    if (rc != SQLITE_OK)
+        return sq_fail(tx, rc, e);
+    bind_filters(s, q);
+    rc = sqlite3_step(s);
+    *total = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sq_done(s);
+    if (rc != SQLITE_ROW)
+        return sq_fail(tx, rc, e);
     return 0;
 }
 
