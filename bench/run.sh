@@ -28,6 +28,8 @@ if [ ! -f "$city" ]; then
   t1=$(date +%s.%N)
   gen=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f s", b-a}')
   sqlite3 "$city.tmp" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+  sqlite3 "$city.tmp-reads" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+  mv "$city.tmp-reads" "$city-reads" # the read log (store.h)
   mv "$city.tmp" "$city"
   echo "$gen" > "$city.gentime"
 elif [ -f "$city.gentime" ]; then
@@ -38,6 +40,7 @@ dbsize=$(du -h "$city" | cut -f1)
 work="$B/bench.db"
 rm -f "$work"*
 cp "$city" "$work"
+[ ! -f "$city-reads" ] || cp "$city-reads" "$work-reads"
 
 # an obstetrician at every hospital with open pregnancies: visits go to the
 # open pregnancies of the whole city, each posted by its own hospital (an

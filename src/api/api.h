@@ -81,11 +81,14 @@ int api_query_date(http_req_t *req, const char *key, fy_date_t *out, bool *prese
 /* "true"/"false"/absent. */
 int api_query_bool(http_req_t *req, const char *key, bool *out, bool *present);
 
-/* Appends an audit row inside a write unit, for the signed-in user. */
+/* Appends a row to the change log inside a write unit, for the signed-in
+ * user. */
 int api_audit(store_tx_t *tx, http_req_t *req, const char *action, const char *resource, const char *resource_id,
               const char *reason, fy_err_t *e);
-/* A read of a person's record: writes its audit row in its own unit (which
- * shares a commit with others: group commit). */
+/* A read of a person's record: appends its row to the read log in a unit of
+ * its own (sharing a commit with others: group commit). On a GET over a
+ * live connection the reply is held until that commit, without holding the
+ * thread (see common.c). */
 int api_audit_read(http_req_t *req, const char *action, const char *resource, const char *resource_id,
                    const char *reason);
 

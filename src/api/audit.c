@@ -54,7 +54,8 @@ static int h_audit(http_req_t *req, http_resp_t *resp)
     for (int i = 0; i < c.n; i++) {
         store_audit_t *a = &c.rows[i];
         buf_puts(&b, i ? ",{" : "{");
-        api_kv_int(&b, "seq", a->seq, false);
+        api_kv_str(&b, "log", a->log == STORE_AUDIT_READS ? "reads" : "changes", false);
+        api_kv_int(&b, "seq", a->seq, true);
         api_kv_instant(&b, "at", a->at, true);
         api_kv_str(&b, "user", a->username, true);
         api_kv_str(&b, "role", a->role, true);

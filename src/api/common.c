@@ -115,11 +115,12 @@ int api_query_bool(http_req_t *req, const char *key, bool *out, bool *present)
     return 0;
 }
 
-int api_audit(store_tx_t *tx, http_req_t *req, const char *action, const char *resource, const char *resource_id,
-              const char *reason, fy_err_t *e)
+static int append_audit(store_tx_t *tx, http_req_t *req, int log, const char *action, const char *resource,
+                        const char *resource_id, const char *reason, fy_err_t *e)
 {
     api_user_t *u = api_user(req);
     store_audit_t a = {0};
+    a.log = log;
     a.at = fy_now_ms();
     a.user_id = u ? u->id : 0;
     a.username = u ? u->username : NULL;
@@ -132,6 +133,12 @@ int api_audit(store_tx_t *tx, http_req_t *req, const char *action, const char *r
     return store_audit_append(tx, &a, e);
 }
 
+int api_audit(store_tx_t *tx, http_req_t *req, const char *action, const char *resource, const char *resource_id,
+              const char *reason, fy_err_t *e)
+{
+    return append_audit(tx, req, STORE_AUDIT_CHANGES, action, resource, resource_id, reason, e);
+}
+
 struct audit_read_ctx {
     http_req_t *req;
     const char *action, *resource, *resource_id, *reason;
@@ -141,7 +148,7 @@ struct audit_read_ctx {
 static int audit_read_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
 {
     struct audit_read_ctx *c = vctx;
-    return api_audit(tx, c->req, c->action, c->resource, c->resource_id, c->reason, e);
+    return append_audit(tx, c->req, STORE_AUDIT_READS, c->action, c->resource, c->resource_id, c->reason, e);
 }
 
 static void audit_read_done(void *arg, int rc)

@@ -9,8 +9,35 @@
 #include "base/buf.h"
 #include "store/sqlite_int.h"
 
-int64_t *sq_audit_seq(store_t *st);
-uint8_t *sq_audit_hash(store_t *st);
+/* the table of each log */
+static const char *const log_table[STORE_AUDIT_LOGS] = {"main.audit", "reads.audit"};
+static const char *const log_name[STORE_AUDIT_LOGS] = {"audit", "read log"};
+
+/* The read log's schema: the change log's columns and rules, in its own file
+ * (created by the writer when it attaches the file). */
+static const char reads_schema[] =
+    "CREATE TABLE IF NOT EXISTS reads.audit ("
+    " seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, user_id INTEGER, username TEXT, role TEXT,"
+    " action TEXT NOT NULL, resource TEXT NOT NULL, resource_id TEXT, client_ip TEXT, reason TEXT,"
+    " prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS reads.audit_user ON audit(username, at);"
+    "CREATE INDEX IF NOT EXISTS reads.audit_at ON audit(at);"
+    "CREATE TRIGGER IF NOT EXISTS reads.audit_no_update BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS reads.audit_no_delete BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;";
+
+int sq_reads_attach(sqlite3 *db, const char *path, bool writer, char **err)
+{
+    char *sql = sqlite3_mprintf("ATTACH '%q-reads' AS reads", path);
+    int rc = sqlite3_exec(db, sql, NULL, NULL, err);
+    sqlite3_free(sql);
+    if (rc == SQLITE_OK && writer)
+        rc = sqlite3_exec(db, "PRAGMA reads.journal_mode=WAL; PRAGMA reads.synchronous=FULL;", NULL, NULL, err);
+    if (rc == SQLITE_OK && writer)
+        rc = sqlite3_exec(db, reads_schema, NULL, NULL, err);
+    return rc;
+}
 
 static void put_field(buf_t *b, const char *s)
 {
@@ -46,31 +73,40 @@ static void row_hash(const uint8_t prev[32], const store_audit_t *a, uint8_t out
 
 void sq_audit_tail_load(store_t *st, sqlite3 *db)
 {
-    sqlite3_stmt *s;
-    *sq_audit_seq(st) = 0;
-    memset(sq_audit_hash(st), 0, 32);
-    if (sqlite3_prepare_v2(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1, &s, NULL) != SQLITE_OK)
-        return;
-    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_bytes(s, 1) == 32) {
-        *sq_audit_seq(st) = sqlite3_column_int64(s, 0);
-        memcpy(sq_audit_hash(st), sqlite3_column_blob(s, 1), 32);
+    for (int log = 0; log < STORE_AUDIT_LOGS; log++) {
+        sq_audit_tail_t *t = sq_audit_tail(st, log);
+        memset(t, 0, sizeof *t);
+        char sql[80];
+        snprintf(sql, sizeof sql, "SELECT seq, hash FROM %s ORDER BY seq DESC LIMIT 1", log_table[log]);
+        sqlite3_stmt *s;
+        if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+            continue;
+        if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_bytes(s, 1) == 32) {
+            t->seq = sqlite3_column_int64(s, 0);
+            memcpy(t->hash, sqlite3_column_blob(s, 1), 32);
+        }
+        sqlite3_finalize(s);
     }
-    sqlite3_finalize(s);
 }
 
 int store_audit_append(store_tx_t *tx, const store_audit_t *a, fy_err_t *e)
 {
     if (!tx->writing)
         return fy_fail(e, 500, "internal", "审计只能在写事务中记录 (audit rows need a write unit)");
-    static const char sql[] = "INSERT INTO audit(seq, at, user_id, username, role, action, resource, resource_id,"
-                              " client_ip, reason, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
-    sqlite3_stmt *s = sq_stmt(tx, sql, e);
+#define INSERT_INTO(table)                                                                                         \
+    "INSERT INTO " table "(seq, at, user_id, username, role, action, resource, resource_id, client_ip, reason,"     \
+    " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+    static const char *const sql[STORE_AUDIT_LOGS] = {INSERT_INTO("main.audit"), INSERT_INTO("reads.audit")};
+#undef INSERT_INTO
+    int log = a->log == STORE_AUDIT_READS ? STORE_AUDIT_READS : STORE_AUDIT_CHANGES;
+    sqlite3_stmt *s = sq_stmt(tx, sql[log], e);
     if (!s)
         return -1;
+    sq_audit_tail_t *tail = sq_audit_tail(tx->st, log);
     store_audit_t row = *a;
-    row.seq = *sq_audit_seq(tx->st) + 1;
+    row.seq = tail->seq + 1;
     uint8_t prev[32], hash[32];
-    memcpy(prev, sq_audit_hash(tx->st), 32);
+    memcpy(prev, tail->hash, 32);
     row_hash(prev, &row, hash);
     sqlite3_bind_int64(s, 1, row.seq);
     sqlite3_bind_int64(s, 2, row.at);
@@ -90,8 +126,8 @@ int store_audit_append(store_tx_t *tx, const store_audit_t *a, fy_err_t *e)
     int rc = sqlite3_step(s);
     if (rc != SQLITE_DONE)
         return sq_fail(tx, rc, e);
-    *sq_audit_seq(tx->st) = row.seq;
-    memcpy(sq_audit_hash(tx->st), hash, 32);
+    tail->seq = row.seq;
+    memcpy(tail->hash, hash, 32);
     return 0;
 }
 
@@ -122,9 +158,10 @@ int store_audit_search(store_tx_t *tx, const store_audit_query_t *q, store_audit
                        fy_err_t *e)
 {
     /* only the filters given, so that a period uses the at index and a user
-     * the (username, at) index; a record alone is a scan */
+     * the (username, at) index; a record alone is a scan. The two logs are
+     * merged newest first: each is read in (at, seq) order from its at index */
     buf_t w = {0};
-    buf_puts(&w, " FROM audit WHERE 1");
+    buf_puts(&w, " WHERE 1");
     if (q->resource)
         buf_puts(&w, " AND resource = :res");
     if (q->resource_id)
@@ -135,11 +172,13 @@ int store_audit_search(store_tx_t *tx, const store_audit_query_t *q, store_audit
         buf_puts(&w, " AND at >= :from");
     if (q->to_ms)
         buf_puts(&w, " AND at < :to");
-    char *sqls[2] = {arena_printf(tx->arena, "SELECT count(*)%s", w.p),
+    static const char cols[] = "seq, at, user_id, username, role, action, resource, resource_id, client_ip, reason";
+    char *sqls[2] = {arena_printf(tx->arena, "SELECT (SELECT count(*) FROM main.audit%s) + (SELECT count(*) FROM reads.audit%s)",
+                                  w.p, w.p),
                      arena_printf(tx->arena,
-                                  "SELECT seq, at, user_id, username, role, action, resource, resource_id,"
-                                  " client_ip, reason%s ORDER BY seq DESC LIMIT :lim OFFSET :off",
-                                  w.p)};
+                                  "SELECT %s, 0 AS log FROM main.audit%s UNION ALL SELECT %s, 1 FROM reads.audit%s"
+                                  " ORDER BY at DESC, log DESC, seq DESC LIMIT :lim OFFSET :off",
+                                  cols, w.p, cols, w.p)};
     buf_free(&w);
     /* the page first; the count (a second pass over the same rows) only
      * when the page may not hold them all */
@@ -152,8 +191,11 @@ int store_audit_search(store_tx_t *tx, const store_audit_query_t *q, store_audit
     sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":off"), q->offset);
     *out = arena_alloc(tx->arena, sizeof **out * (size_t)(q->limit > 0 ? q->limit : 1));
     *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < q->limit)
-        read_row(tx, s, &(*out)[(*n)++]);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < q->limit) {
+        store_audit_t *a = &(*out)[(*n)++];
+        read_row(tx, s, a);
+        a->log = sqlite3_column_int(s, 10);
+    }
     sq_done(s);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return sq_fail(tx, rc, e);
@@ -174,6 +216,7 @@ int store_audit_search(store_tx_t *tx, const store_audit_query_t *q, store_audit
 }
 
 struct verify_ctx {
+    int log;
     int64_t bad, rows;
     char *why;
     size_t whylen;
@@ -182,11 +225,13 @@ struct verify_ctx {
 static int verify_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
 {
     struct verify_ctx *v = vctx;
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT seq, at, user_id, username, role, action, resource, resource_id, client_ip,"
+             " reason, prev_hash, hash FROM %s ORDER BY seq",
+             log_table[v->log]);
     sqlite3_stmt *s;
-    int rc = sqlite3_prepare_v2(sq_db(tx),
-                                "SELECT seq, at, user_id, username, role, action, resource, resource_id, client_ip,"
-                                " reason, prev_hash, hash FROM audit ORDER BY seq",
-                                -1, &s, NULL);
+    int rc = sqlite3_prepare_v2(sq_db(tx), sql, -1, &s, NULL);
     if (rc != SQLITE_OK)
         return sq_fail(tx, rc, e);
     uint8_t prev[32] = {0};
@@ -210,7 +255,7 @@ static int verify_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
             problem = "its content does not match its hash (changed)";
         if (problem) {
             v->bad = row.seq != expect_seq && row.seq > expect_seq ? expect_seq : row.seq;
-            snprintf(v->why, v->whylen, "audit row %lld: %s", (long long)row.seq, problem);
+            snprintf(v->why, v->whylen, "%s row %lld: %s", log_name[v->log], (long long)row.seq, problem);
             arena_free(a);
             sqlite3_finalize(s);
             return 1;
@@ -228,16 +273,23 @@ static int verify_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
 
 int store_audit_verify(store_t *st, int64_t *bad_seq, char *why, size_t whylen, int64_t *rows)
 {
-    struct verify_ctx v = {0, 0, why, whylen};
-    fy_err_t e = {0};
-    arena_t *a = arena_new();
-    int rc = store_read(st, a, verify_unit, &v, &e);
-    arena_free(a);
-    *rows = v.rows;
-    *bad_seq = v.bad;
-    if (rc < 0) {
-        snprintf(why, whylen, "%s", e.detail);
-        return -1;
+    *rows = 0;
+    *bad_seq = 0;
+    for (int log = 0; log < STORE_AUDIT_LOGS; log++) {
+        struct verify_ctx v = {log, 0, 0, why, whylen};
+        fy_err_t e = {0};
+        arena_t *a = arena_new();
+        int rc = store_read(st, a, verify_unit, &v, &e);
+        arena_free(a);
+        *rows += v.rows;
+        if (rc < 0) {
+            snprintf(why, whylen, "%s", e.detail);
+            return -1;
+        }
+        if (rc > 0) {
+            *bad_seq = v.bad;
+            return 1;
+        }
     }
-    return rc;
+    return 0;
 }

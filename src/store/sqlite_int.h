@@ -72,9 +72,17 @@ typedef struct {
 bool sq_idem_take_claim(sq_claim_t *out);
 int sq_idem_insert_claim(store_tx_t *tx, const sq_claim_t *c, fy_err_t *e);
 
-/* The audit chain's tail, kept by the writer (see sqlite_audit.c). */
+/* The audit chains' tails, kept by the writer (see sqlite_audit.c). */
+typedef struct {
+    int64_t seq;
+    uint8_t hash[32];
+} sq_audit_tail_t;
+sq_audit_tail_t *sq_audit_tail(store_t *st, int log);
 void sq_audit_tail_load(store_t *st, sqlite3 *db);
 void sq_audit_tail_save(store_t *st);
 void sq_audit_tail_restore(store_t *st);
+/* Attaches the read log (PATH-reads) to a connection as schema "reads";
+ * the writer also creates its tables. */
+int sq_reads_attach(sqlite3 *db, const char *path, bool writer, char **err);
 
 #endif

@@ -601,9 +601,11 @@ class T4Women(Base):
 
     def test_read_is_audited(self):
         wid = W["b"]["id"]
-        before = S.table_counts()["audit"]
+        # a read is a row of the read log (DB-reads), not of the change log
+        before = (S.table_counts()["audit"], fuyou.table_counts(S.db + "-reads")["audit"])
         self.assertEqual(C["doc_b"].get("/api/v1/women/%s" % wid).status, 200)
-        self.assertEqual(S.table_counts()["audit"], before + 1)
+        self.assertEqual((S.table_counts()["audit"], fuyou.table_counts(S.db + "-reads")["audit"]),
+                         (before[0], before[1] + 1))
         r = C["city"].get("/api/v1/audit", query={"resource": "woman", "resource_id": wid, "user": "doc_b"})
         actions = [a["action"] for a in r.body["items"]]
         self.assertIn("read", actions)
@@ -821,10 +823,15 @@ class T5bStorage(Base):
         for want in (("login", "user", uid), ("create", "woman", w["id"]), ("read", "woman", w["id"]),
                      ("update", "woman", w["id"]), ("logout", "user", uid)):
             self.assertIn(want, got)
-        # newest first
+        # newest first: by time across the two logs, by seq within each
         self.assertEqual(got[0], ("logout", "user", uid))
-        seqs = [x["seq"] for x in a.body["items"]]
-        self.assertEqual(seqs, sorted(seqs, reverse=True))
+        ats = [x["at"] for x in a.body["items"]]
+        self.assertEqual(ats, sorted(ats, reverse=True))
+        self.assertIn(("read", "woman", w["id"], "reads"),
+                      [(x["action"], x["resource"], x["resource_id"], x["log"]) for x in a.body["items"]])
+        for log in ("changes", "reads"):
+            seqs = [x["seq"] for x in a.body["items"] if x["log"] == log]
+            self.assertEqual(seqs, sorted(seqs, reverse=True), log)
 
     def test_concurrent_writes_share_commits_and_keep_the_chain(self):
         import concurrent.futures
@@ -865,6 +872,10 @@ class T6AuditChain(unittest.TestCase):
             c = srv.client("doc")
             w = create_woman(c)
             reason = "核对身份 verify identity"
+            # reads go to the read log (DB-reads), writes to the change log
+            # (DB): the unmasked read lands in the middle of the read log
+            c.get("/api/v1/women/%s" % w["id"])
+            c.get("/api/v1/women/%s" % w["id"])
             r = c.get("/api/v1/women/%s" % w["id"], query={"unmask": "true", "reason": reason})
             self.assertEqual(r.status, 200, r)
             c.get("/api/v1/women/%s" % w["id"])
@@ -878,46 +889,63 @@ class T6AuditChain(unittest.TestCase):
             self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
             self.assertIn("intact", p.stdout)
 
-            con = sqlite3.connect(srv.db)
+            reads_db = srv.db + "-reads"
+            con = sqlite3.connect(reads_db)
             n = con.execute("SELECT count(*) FROM audit").fetchone()[0]
             seq = con.execute("SELECT seq FROM audit WHERE reason = ?", (reason,)).fetchone()[0]
             con.close()
-            self.assertGreaterEqual(n, 5)
-            self.assertLess(seq, n)  # a row in the middle
+            self.assertEqual(n, 4)
+            self.assertEqual(seq, 3)  # a row in the middle
+            con = sqlite3.connect(srv.db)
+            changes = [a for a, in con.execute("SELECT action FROM audit ORDER BY seq")]
+            con.close()
+            self.assertIn("create", changes)
+            self.assertNotIn("read", changes)
+            self.assertNotIn("read_unmasked", changes)
 
-            def tampered(name, *sql):
+            def tampered(name, log, *sql):
+                """A copy of both files, with sql run on one log's file."""
                 path = os.path.join(srv.dir, name)
-                src, dst = sqlite3.connect(srv.db), sqlite3.connect(path)
-                src.backup(dst)
-                src.close()
+                for src_path, dst_path in ((srv.db, path), (reads_db, path + "-reads")):
+                    src, dst = sqlite3.connect(src_path), sqlite3.connect(dst_path)
+                    src.backup(dst)
+                    src.close()
+                    dst.close()
+                dst = sqlite3.connect(path + "-reads" if log == "reads" else path)
                 # an attacker drops the append-only triggers first
                 dst.executescript("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;" + ";".join(sql))
                 dst.close()
                 return srv.cli("audit", "verify", "--db", path, db=False)
 
-            # the triggers refuse changes while they exist
-            con = sqlite3.connect(srv.db)
-            with self.assertRaises(sqlite3.DatabaseError):
-                con.execute("UPDATE audit SET reason = 'x' WHERE seq = ?", (seq,))
-            with self.assertRaises(sqlite3.DatabaseError):
-                con.execute("DELETE FROM audit WHERE seq = ?", (seq,))
-            con.close()
+            # the triggers refuse changes while they exist, in both files
+            for f in (srv.db, reads_db):
+                con = sqlite3.connect(f)
+                with self.assertRaises(sqlite3.DatabaseError):
+                    con.execute("UPDATE audit SET reason = 'x' WHERE seq = ?", (1,))
+                with self.assertRaises(sqlite3.DatabaseError):
+                    con.execute("DELETE FROM audit WHERE seq = ?", (1,))
+                con.close()
 
-            p = tampered("changed.db", "UPDATE audit SET reason = '例行查询 routine' WHERE seq = %d" % seq)
+            p = tampered("changed.db", "reads", "UPDATE audit SET reason = '例行查询 routine' WHERE seq = %d" % seq)
             self.assertNotEqual(p.returncode, 0, p.stdout)
-            self.assertRegex(p.stdout + p.stderr, r"\brow %d\b" % seq)
+            self.assertRegex(p.stdout + p.stderr, r"\brow %d\b.*read log" % seq)
 
-            p = tampered("deleted.db", "DELETE FROM audit WHERE seq = %d" % seq)
+            p = tampered("deleted.db", "reads", "DELETE FROM audit WHERE seq = %d" % seq)
             self.assertNotEqual(p.returncode, 0, p.stdout)
-            self.assertRegex(p.stdout + p.stderr, r"\brow %d\b" % seq)
+            self.assertRegex(p.stdout + p.stderr, r"\brow %d\b.*read log" % seq)
 
-            p = tampered("first.db", "UPDATE audit SET username = 'someone' WHERE seq = 1")
+            p = tampered("time.db", "reads", "UPDATE audit SET at = at + 1 WHERE seq = %d" % (seq - 1))
             self.assertNotEqual(p.returncode, 0, p.stdout)
-            self.assertRegex(p.stdout + p.stderr, r"\brow 1\b")
+            self.assertRegex(p.stdout + p.stderr, r"\brow %d\b.*read log" % (seq - 1))
 
-            p = tampered("time.db", "UPDATE audit SET at = at + 1 WHERE seq = %d" % (seq - 1))
+            p = tampered("first.db", "changes", "UPDATE audit SET username = 'someone' WHERE seq = 1")
             self.assertNotEqual(p.returncode, 0, p.stdout)
-            self.assertRegex(p.stdout + p.stderr, r"\brow %d\b" % (seq - 1))
+            self.assertRegex(p.stdout + p.stderr, r"\baudit row 1\b")
+
+            p = tampered("created.db", "changes",
+                         "DELETE FROM audit WHERE seq = (SELECT seq FROM audit WHERE action = 'create' LIMIT 1)")
+            self.assertNotEqual(p.returncode, 0, p.stdout)
+            self.assertRegex(p.stdout + p.stderr, r"\baudit row \d+\b")
 
             # the original is still intact
             p = srv.cli("audit", "verify")
