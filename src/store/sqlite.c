@@ -87,6 +87,7 @@ struct store {
     struct writer_stats stats;
     int nsync;                    /* queued units whose submitters wait */
     int nasync;                   /* queued units nobody waits on */
+    bool pacing;                  /* the writer waits in pace() */
     struct timespec last_commit;  /* CLOCK_REALTIME, for pace() */
 };
 
@@ -395,14 +396,12 @@ static void finish(store_t *st, struct job *batch, int rc_all, fy_err_t *commit_
     }
 }
 
-/* Every commit makes every reader connection drop its whole page cache at
- * its next transaction (SQLite cannot tell which pages a WAL frame changed),
- * so index roots and inner pages are read again and again. Units nobody
- * waits on in a thread (read audit rows, store_write_async) are therefore
- * committed at most every PACE_MS: their replies wait that much longer, the
- * readers' caches live that much longer (make bench, record read: 35 → N
- * page reads per request). A unit a thread waits on ends the wait at once.
- * Called with st->mu held and a job queued. */
+/* Units nobody waits on in a thread (read log rows, store_write_async) are
+ * committed at most every PACE_MS unless PACE_UNITS of them are queued:
+ * their replies wait up to that much longer, and a burst of reads shares
+ * fewer commits, fsyncs and wake-ups (make bench, record read: ~11,000/s
+ * without, ~13,000/s with). A unit whose submitter waits ends the pause at
+ * once. Called with st->mu held and a job queued. */
 static void pace(store_t *st)
 {
     if (st->nsync || st->stopping)
@@ -413,9 +412,11 @@ static void pace(store_t *st)
         deadline.tv_sec++;
         deadline.tv_nsec -= 1000000000L;
     }
+    st->pacing = true;
     while (!st->nsync && !st->stopping && st->nasync < PACE_UNITS &&
            pthread_cond_timedwait(&st->work, &st->mu, &deadline) != ETIMEDOUT)
         ;
+    st->pacing = false;
 }
 
 static void *writer_main(void *arg)
@@ -620,7 +621,9 @@ int store_read(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
     return rc;
 }
 
-/* Appends a job to the writer's queue; the caller holds st->mu. */
+/* Appends a job to the writer's queue; the caller holds st->mu and has
+ * counted it (nsync or nasync). A pacing writer is woken only when its pause
+ * should end. */
 static void enqueue(store_t *st, struct job *j)
 {
     if (st->tail)
@@ -628,7 +631,8 @@ static void enqueue(store_t *st, struct job *j)
     else
         st->head = j;
     st->tail = j;
-    pthread_cond_signal(&st->work);
+    if (!st->pacing || st->nsync || st->nasync >= PACE_UNITS)
+        pthread_cond_signal(&st->work);
 }
 
 int store_write(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
