@@ -387,6 +387,7 @@ struct visit_ctx {
     int64_t id;
     store_visit_t v;
     const ref_institution_t *inst;
+    fy_err_t err; /* the failure of an asynchronous unit */
 };
 
 static int visit_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
@@ -411,7 +412,7 @@ static int visit_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
         int no;
         if (store_visits_of(tx, p.id, &old, &no, e))
             return -1;
-        fy_date_t *dates = arena_alloc(req->arena, sizeof *dates * (size_t)(no + 2));
+        fy_date_t *dates = arena_alloc(store_tx_arena(tx), sizeof *dates * (size_t)(no + 2));
         size_t nd = 0;
         dates[nd++] = p.registered_on;
         for (int i = 0; i < no; i++)
@@ -442,6 +443,40 @@ static int visit_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
         return -1;
     return api_audit(tx, req, strcmp(v->kind, "visit") == 0 ? "add_visit" : "add_labs", "pregnancy",
                      req->params[0], NULL, e);
+}
+
+static void visit_done(void *arg, int rc)
+{
+    struct visit_ctx *c = arg;
+    http_defer_end(c->req, rc ? &c->err : NULL);
+}
+
+static int visit_reply(http_req_t *req, http_resp_t *resp)
+{
+    int64_t id;
+    if (api_id_param(req, 0, &id))
+        return -1;
+    return preg_reply_record(req, resp, 201, id);
+}
+
+/* Over a live connection a visit does not hold its worker thread while it
+ * commits: the unit is queued (store_write_async, with the writer's arena:
+ * the unit allocates from its tx only) and the record is read and sent
+ * after the commit, on a worker thread (http_defer_then). A request with an
+ * Idempotency-Key takes the waiting path: its claim rides on a synchronous
+ * write (idempotency.c). */
+static int add_visit_async(http_req_t *req, const struct visit_ctx *ready)
+{
+    struct visit_ctx *c = arena_alloc(req->arena, sizeof *c);
+    *c = *ready;
+    http_defer_begin(req);
+    http_defer_then(req, visit_reply);
+    if (store_write_async(api_app(req)->store, visit_unit, c, &c->err, visit_done, c)) {
+        req->err = c->err;
+        http_defer_end(req, NULL);
+        return -1;
+    }
+    return 0;
 }
 
 static const char *const visit_fields[] = {
@@ -529,6 +564,8 @@ static int add_visit(http_req_t *req, http_resp_t *resp, bool labs_only)
     v->user_id = u->id;
     v->created_at = fy_now_ms();
     c.inst = refdata_institution(api_app(req)->ref, u->institution_id);
+    if (req->defer && !http_header(req, "Idempotency-Key"))
+        return add_visit_async(req, &c);
     if (store_write(api_app(req)->store, req->arena, visit_unit, &c, e))
         return -1;
     return preg_reply_record(req, resp, 201, c.id);

@@ -110,6 +110,10 @@ void http_add_header(http_resp_t *resp, const char *name, const char *value);
  * connections meanwhile. Only when req->defer is set (a live connection). */
 void http_defer_begin(http_req_t *req);
 void http_defer_end(http_req_t *req, const fy_err_t *err);
+/* The reply is made by then(req, resp), on a worker thread, once every
+ * piece has ended without failure (the handler's own reply is dropped): for
+ * a write whose reply reads what it committed. then may not defer again. */
+void http_defer_then(http_req_t *req, http_handler then);
 
 /* Replies */
 void http_json(http_resp_t *resp, int status, const char *json, size_t len);

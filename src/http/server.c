@@ -28,9 +28,11 @@ struct http_defer {
     int pending;    /* pieces of work not yet ended */
     bool suspended; /* the connection waits for the last one */
     fy_err_t err;   /* the first failure among them */
-    /* the reply to send once they have all ended */
+    /* the reply to send once they have all ended, or the function that
+     * makes it then (http_defer_then) */
     bool replied, failed, head;
     http_resp_t resp;
+    http_handler then;
 };
 
 struct conn_state {
@@ -169,6 +171,8 @@ void http_defer_begin(http_req_t *req)
     pthread_mutex_unlock(&d->mu);
 }
 
+void http_defer_then(http_req_t *req, http_handler then) { req->defer->then = then; }
+
 void http_defer_end(http_req_t *req, const fy_err_t *err)
 {
     struct http_defer *d = req->defer;
@@ -207,6 +211,16 @@ static enum MHD_Result reply(struct MHD_Connection *c, struct conn_state *cs, ht
         if (d->err.status) {
             buf_free(&resp->body);
             return send_error(c, &d->err, cs->req.path);
+        }
+        if (d->then && !failed) {
+            /* the work succeeded: its reply is made now, on this thread */
+            http_handler then = d->then;
+            d->then = NULL;
+            buf_free(&resp->body);
+            *resp = (http_resp_t){0};
+            failed = then(&cs->req, resp) != 0;
+            if (failed && !cs->req.err.status)
+                fy_fail(&cs->req.err, 500, "internal", "服务器内部错误 (internal error)");
         }
     }
     if (failed) {
