@@ -106,5 +106,8 @@ void api_kv_instant(buf_t *b, const char *key, int64_t ms, bool comma);
 /* The person-record scope check: loads the woman's facts and applies the
  * user's scope. 404 when she does not exist, 403 when out of scope. */
 int api_check_woman(http_req_t *req, store_tx_t *tx, int64_t woman_id, fy_err_t *e);
+/* The same for a woman whose row the unit has read anyway: the city-wide
+ * and self scopes decide on the row alone. */
+int api_check_woman_row(http_req_t *req, store_tx_t *tx, const store_woman_t *w, fy_err_t *e);
 
 #endif

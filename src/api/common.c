@@ -294,6 +294,11 @@ void api_kv_instant(buf_t *b, const char *k, int64_t ms, bool comma)
     buf_json_str(b, s);
 }
 
+static int out_of_scope(fy_err_t *e)
+{
+    return fy_fail(e, 403, "out_of_scope", "该档案不在您的管辖范围内 (this record is outside your scope)");
+}
+
 int api_check_woman(http_req_t *req, store_tx_t *tx, int64_t woman_id, fy_err_t *e)
 {
     const scope_t *sc = &api_user(req)->scope;
@@ -306,7 +311,14 @@ int api_check_woman(http_req_t *req, store_tx_t *tx, int64_t woman_id, fy_err_t 
         return -1;
     if (rc == 1)
         return fy_fail(e, 404, "not_found", "没有这位妇女的档案 (no such woman: %lld)", (long long)woman_id);
-    if (!scope_allows(sc, &f))
-        return fy_fail(e, 403, "out_of_scope", "该档案不在您的管辖范围内 (this record is outside your scope)");
-    return 0;
+    return scope_allows(sc, &f) ? 0 : out_of_scope(e);
+}
+
+int api_check_woman_row(http_req_t *req, store_tx_t *tx, const store_woman_t *w, fy_err_t *e)
+{
+    const scope_t *sc = &api_user(req)->scope;
+    if (sc->kind == SCOPE_DISTRICT || sc->kind == SCOPE_INSTITUTION)
+        return api_check_woman(req, tx, w->id, e);
+    scope_facts_t f = {.woman_id = w->id, .residence_district = w->residence_district};
+    return scope_allows(sc, &f) ? 0 : out_of_scope(e);
 }

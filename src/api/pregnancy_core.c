@@ -24,11 +24,15 @@ int preg_load(http_req_t *req, store_tx_t *tx, int64_t id, store_pregnancy_t *p,
         return -1;
     if (rc == 1)
         return fy_fail(e, 404, "not_found", "没有这个孕产期档案 (no such pregnancy: %lld)", (long long)id);
-    if (api_check_woman(req, tx, p->woman_id, e))
+    if (!w)
+        return api_check_woman(req, tx, p->woman_id, e);
+    /* her row is read anyway; nothing of it leaves before the scope check */
+    rc = store_woman_get(tx, p->woman_id, w, e);
+    if (rc < 0)
         return -1;
-    if (w && store_woman_get(tx, p->woman_id, w, e))
-        return -1;
-    return 0;
+    if (rc == 1)
+        return fy_fail(e, 404, "not_found", "没有这位妇女的档案 (no such woman: %lld)", (long long)p->woman_id);
+    return api_check_woman_row(req, tx, w, e);
 }
 
 int preg_require_open(const store_pregnancy_t *p, fy_err_t *e)

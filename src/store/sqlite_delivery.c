@@ -216,19 +216,9 @@ int store_children_search(store_tx_t *tx, const store_child_query_t *q, store_ch
     char *list_sql = arena_printf(tx->arena, "SELECT " CHILD_COLS "%s ORDER BY c.id LIMIT :lim OFFSET :off", where.p);
     buf_free(&where);
 
-    /* dynamic SQL: prepared per call, like store_women_search */
+    /* the page first; the count only when the page may not hold them all */
     sqlite3_stmt *s = NULL;
-    int rc = sq_prepare(tx, count_sql, &s);
-    if (rc != SQLITE_OK)
-        return sq_fail(tx, rc, e);
-    bind_child_query(s, q);
-    rc = sqlite3_step(s);
-    *total = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sq_done(s);
-    if (rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-
-    rc = sq_prepare(tx, list_sql, &s);
+    int rc = sq_prepare(tx, list_sql, &s);
     if (rc != SQLITE_OK)
         return sq_fail(tx, rc, e);
     bind_child_query(s, q);
@@ -240,6 +230,19 @@ int store_children_search(store_tx_t *tx, const store_child_query_t *q, store_ch
         read_child(tx, s, &(*out)[(*n)++]);
     sq_done(s);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return sq_fail(tx, rc, e);
+    if ((*n > 0 || q->offset == 0) && *n < q->limit) {
+        *total = q->offset + *n;
+        return 0;
+    }
+    rc = sq_prepare(tx, count_sql, &s);
+    if (rc != SQLITE_OK)
+        return sq_fail(tx, rc, e);
+    bind_child_query(s, q);
+    rc = sqlite3_step(s);
+    *total = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sq_done(s);
+    if (rc != SQLITE_ROW)
         return sq_fail(tx, rc, e);
     return 0;
 }
@@ -288,29 +291,23 @@ int store_pp_task_insert(store_tx_t *tx, store_pp_task_t *t, fy_err_t *e)
 /* Ordered by due_from (then id). */
 int store_pp_tasks_of(store_tx_t *tx, int64_t pregnancy_id, store_pp_task_t **out, int *n, fy_err_t *e)
 {
-    static const char sql_n[] = "SELECT count(*) FROM postpartum_tasks WHERE pregnancy_id = ?";
     static const char sql[] = "SELECT " PP_TASK_COLS " FROM postpartum_tasks t WHERE t.pregnancy_id = ?"
                               " ORDER BY t.due_from, t.id";
-    sqlite3_stmt *s = sq_stmt(tx, sql_n, e);
+    sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, pregnancy_id);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-    int cap = sqlite3_column_int(s, 0);
-    sqlite3_reset(s);
-    s = sq_stmt(tx, sql, e);
-    if (!s)
-        return -1;
-    sqlite3_bind_int64(s, 1, pregnancy_id);
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)(cap > 0 ? cap : 1));
+    int cap = 4, rc;
+    store_pp_task_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
     *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap)
-        read_pp_task(tx, s, &(*out)[(*n)++]);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        SQ_GROW(tx, arr, *n, cap);
+        read_pp_task(tx, s, &arr[(*n)++]);
+    }
     sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return sq_fail(tx, rc, e);
+    *out = arr;
     return 0;
 }
 
@@ -384,29 +381,23 @@ int store_pp_visit_insert(store_tx_t *tx, store_pp_visit_t *v, fy_err_t *e)
 /* In date order (then entry order). */
 int store_pp_visits_of(store_tx_t *tx, int64_t pregnancy_id, store_pp_visit_t **out, int *n, fy_err_t *e)
 {
-    static const char sql_n[] = "SELECT count(*) FROM postpartum_visits WHERE pregnancy_id = ?";
     static const char sql[] = "SELECT " PP_VISIT_COLS " FROM postpartum_visits v WHERE v.pregnancy_id = ?"
                               " ORDER BY v.date, v.id";
-    sqlite3_stmt *s = sq_stmt(tx, sql_n, e);
+    sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, pregnancy_id);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-    int cap = sqlite3_column_int(s, 0);
-    sqlite3_reset(s);
-    s = sq_stmt(tx, sql, e);
-    if (!s)
-        return -1;
-    sqlite3_bind_int64(s, 1, pregnancy_id);
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)(cap > 0 ? cap : 1));
+    int cap = 4, rc;
+    store_pp_visit_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
     *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap)
-        read_pp_visit(tx, s, &(*out)[(*n)++]);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        SQ_GROW(tx, arr, *n, cap);
+        read_pp_visit(tx, s, &arr[(*n)++]);
+    }
     sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return sq_fail(tx, rc, e);
+    *out = arr;
     return 0;
 }
 
