@@ -10,7 +10,11 @@ database file:
      the file: every write acknowledged so far is there exactly once;
   2. client threads (one obstetrician each) first retry every request of
      theirs that had no answer (same key, same body), then send new visits
-     and certificate issues continuously, each POST with a fresh key;
+     and certificate issues continuously, each POST with a fresh key — but
+     a third of the visits without one: those take the server's path that
+     does not hold a thread while the visit commits (pregnancies.c
+     add_visit_async), and one that got no answer is not retried (nothing
+     could tell a retry from a second visit);
   3. after a random delay the server gets SIGKILL.
 
 A reply is sorted as: 2xx = acknowledged (possibly `Idempotent-Replayed`);
@@ -23,7 +27,8 @@ speak then), and the file is checked directly:
 
   - every acknowledged visit is present exactly once (each visit carries a
     unique note), no visit at all is stored twice, none is unknown, and the
-    audit has one add_visit row per visit;
+    audit has one add_visit row per visit; a keyless visit without an answer
+    is there once or not at all;
   - each key has one idempotency row: the recorded answer for acknowledged
     requests, the bare claim (status 0) for the in-progress ones;
   - certificate numbers of the block are exactly first..next-1 (consecutive,
@@ -58,6 +63,7 @@ SEED = int(os.environ.get("FUYOU_CRASH_SEED") or random.SystemRandom().randrange
 THREADS = 4
 N_PREGNANCIES = 120  # open pregnancies receiving visits
 N_BIRTHS = 100  # deliveries of quintuplets: 500 certificate applications
+KEYLESS_SHARE = 1 / 3  # visits sent without an Idempotency-Key
 BABIES = 5
 ISSUE_SHARE = 0.25  # of the new requests, until the round's quota of issues is sent
 LETTER, FIRST, LAST = "K", 1, 999999
@@ -84,7 +90,9 @@ class Op:
     def __init__(self, kind, user, key, path, body, note=None, cert=None):
         self.kind, self.user, self.key, self.path, self.body = kind, user, key, path, body
         self.note, self.cert = note, cert
-        self.state = "pending"  # pending | ack | effect (409 idempotency_in_progress) | failed
+        # pending | ack | effect (409 idempotency_in_progress) | lost (no answer,
+        # no key: never retried) | failed
+        self.state = "pending"
         self.status = None
         self.reply = None
         self.replayed = False
@@ -125,6 +133,8 @@ class World:
             op = Op("issue", t, key, "/api/v1/birth-certificates/%s/issue" % app, None, cert=app)
         else:
             note = "crash-visit " + key
+            if rng.random() < KEYLESS_SHARE:
+                key = None
             body = {"date": self.visit_date.isoformat(), "weight_kg": round(rng.uniform(58, 66), 1),
                     "sbp": rng.randint(105, 125), "dbp": rng.randint(65, 80),
                     "fetal_heart_rate": rng.randint(130, 150), "notes": note}
@@ -142,10 +152,12 @@ def send(world, client, op):
     if op.tries > 1:
         world.count("retried")
     try:
-        r = client.request("POST", op.path, json=op.body, headers={"Idempotency-Key": op.key})
+        r = client.request("POST", op.path, json=op.body, headers={"Idempotency-Key": op.key} if op.key else {})
     except NET_ERRORS:
         world.count("no_reply")
-        if op not in world.pending[op.user]:
+        if op.key is None:
+            op.state = "lost"
+        elif op not in world.pending[op.user]:
             world.pending[op.user].append(op)
         return False
     if op in world.pending[op.user]:
@@ -226,6 +238,8 @@ def check_file(world, db, final):
             problems.append("%d visits in the file, %d of them from this test" % (total_visits,
                                                                                  sum(stored.values())))
         for op in visits:
+            if op.state == "lost" and stored.get(op.note, 0) > 1:
+                problems.append("%r: sent once without a key, stored %d times" % (op, stored.get(op.note)))
             if op.state in ("ack", "effect") and stored.get(op.note) != 1:
                 problems.append("%r: acknowledged (or said to be in effect) but stored %d times"
                                 % (op, stored.get(op.note, 0)))
@@ -305,6 +319,8 @@ def check_file(world, db, final):
             rows = {(u, k): s for u, k, s in con.execute(
                 "SELECT user_id, key, status FROM idempotency WHERE key LIKE 'cs-%'")}
             for op in ops:
+                if op.key is None:
+                    continue
                 s = rows.pop((world.user_ids[op.user], op.key), None)
                 if s is None:
                     problems.append("%r: no idempotency row" % op)
@@ -317,6 +333,14 @@ def check_file(world, db, final):
     finally:
         con.close()
     return problems
+
+
+def stored_notes(db):
+    con = ro_connect(db)
+    try:
+        return {n for n, in con.execute("SELECT notes FROM visits WHERE notes LIKE 'crash-visit %'")}
+    finally:
+        con.close()
 
 
 def kill9(srv):
@@ -484,6 +508,12 @@ class CrashSafety(unittest.TestCase):
         by = {}
         for op in w.ops:
             by[(op.kind, op.state)] = by.get((op.kind, op.state), 0) + 1
+        keyless = [op for op in w.ops if op.kind == "visit" and op.key is None]
+        notes = stored_notes(srv.db)
+        print("keyless visits: %d sent, %d acknowledged, %d without answer (%d of those stored)" % (
+            len(keyless), sum(op.state == "ack" for op in keyless), sum(op.state == "lost" for op in keyless),
+            sum(op.state == "lost" and op.note in notes for op in keyless)), flush=True)
+        self.assertGreater(sum(op.state == "ack" for op in keyless), 0)
         s = w.stats
         print("%d kills in %.1f s: %d requests sent (%d retries), %d without answer at a kill, %d acknowledged "
               "(%d replayed), %d answered in progress; visits %d acknowledged + %d in progress, issues %d + %d; "
