@@ -47,6 +47,18 @@ await run('login_roles', async ({ base, page, step }) => {
     });
   }
 
+  await step('the audit log names the chain of each row (sign-ins are changes: 变更)', async () => {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await login(page, base, 'admin');
+    await page.waitForURL((u) => u.hash.startsWith('#/audit'));
+    const table = page.locator('main table');
+    await table.waitFor({ timeout: 20000 });
+    const text = await table.innerText();
+    assert(text.includes('日志'), 'a column names the log');
+    assert(text.includes('变更') && text.includes('登录'), 'the sign-ins are in the change log');
+    await logout(page);
+  });
+
   await step('a page behind the log-in sends a stranger to log in, then back', async () => {
     await page.setViewportSize({ width: 1366, height: 900 });
     await page.goto(`${base}/#/worklists/high-risk`);

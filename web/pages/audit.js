@@ -29,6 +29,8 @@ export async function render(ctx) {
     const pages = Math.max(1, Math.ceil((r.total || 0) / 50));
     const link = (n) => `#/audit?${new URLSearchParams({ ...q, page: String(n) })}`;
     clear(body, table([
+      // two chains, each numbered on its own: 查阅日志 (reads) and 变更日志 (writes)
+      { label: '日志', render: (a) => (a.log === 'reads' ? '查阅' : '变更') },
       { label: '序号', render: (a) => a.seq, class: 'num' },
       { label: '时间', render: (a) => fmtInstant(a.at), class: 'nowrap' },
       { label: '用户', render: (a) => a.user || '—' },
