@@ -173,12 +173,17 @@ int store_audit_search(store_tx_t *tx, const store_audit_query_t *q, store_audit
     if (q->to_ms)
         buf_puts(&w, " AND at < :to");
     static const char cols[] = "seq, at, user_id, username, role, action, resource, resource_id, client_ip, reason";
-    char *sqls[2] = {arena_printf(tx->arena, "SELECT (SELECT count(*) FROM main.audit%s) + (SELECT count(*) FROM reads.audit%s)",
+    /* a record alone: scan the rows and sort the few that match, rather
+     * than walk the at index and fetch every row it names (4.5 s → 0.8 s
+     * on 3.7 M rows) */
+    const char *how = q->resource_id && !q->username && !q->from_ms && !q->to_ms ? " NOT INDEXED" : "";
+    char *sqls[2] = {arena_printf(tx->arena,
+                                  "SELECT (SELECT count(*) FROM main.audit%s) + (SELECT count(*) FROM reads.audit%s)",
                                   w.p, w.p),
                      arena_printf(tx->arena,
-                                  "SELECT %s, 0 AS log FROM main.audit%s UNION ALL SELECT %s, 1 FROM reads.audit%s"
+                                  "SELECT %s, 0 AS log FROM main.audit%s%s UNION ALL SELECT %s, 1 FROM reads.audit%s%s"
                                   " ORDER BY at DESC, log DESC, seq DESC LIMIT :lim OFFSET :off",
-                                  cols, w.p, cols, w.p)};
+                                  cols, how, w.p, cols, how, w.p)};
     buf_free(&w);
     /* the page first; the count (a second pass over the same rows) only
      * when the page may not hold them all */
