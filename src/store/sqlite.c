@@ -192,6 +192,59 @@ int sq_prepare(store_tx_t *tx, const char *sql, sqlite3_stmt **out)
     return SQLITE_OK;
 }
 
+void *sq_rows(store_tx_t *tx, sqlite3_stmt *s, size_t size, int cap, sq_row_fn read, int *n, fy_err_t *e)
+{
+    char *arr = arena_alloc(tx->arena, size * (size_t)cap);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            char *bigger = arena_alloc(tx->arena, size * (size_t)cap * 2);
+            memcpy(bigger, arr, size * (size_t)cap);
+            arr = bigger;
+            cap *= 2;
+        }
+        read(tx, s, arr + size * (size_t)(*n)++);
+    }
+    if (rc != SQLITE_DONE) {
+        sq_fail(tx, rc, e);
+        sqlite3_reset(s);
+        return NULL;
+    }
+    sqlite3_reset(s);
+    return arr;
+}
+
+void *sq_page(store_tx_t *tx, const char *list_sql, const char *count_sql, sq_bind_fn bind, const void *q, int limit,
+              int offset, size_t size, sq_row_fn read, int *n, int64_t *total, fy_err_t *e)
+{
+    sqlite3_stmt *s;
+    int rc = sq_prepare(tx, list_sql, &s);
+    if (rc != SQLITE_OK)
+        return sq_fail(tx, rc, e), NULL;
+    bind(s, q);
+    sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":lim"), limit);
+    sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":off"), offset);
+    void *rows = sq_rows(tx, s, size, limit > 0 ? limit : 1, read, n, e);
+    sqlite3_clear_bindings(s);
+    if (!rows)
+        return NULL;
+    if ((*n > 0 || offset == 0) && *n < limit) {
+        *total = offset + *n;
+        return rows;
+    }
+    rc = sq_prepare(tx, count_sql, &s);
+    if (rc != SQLITE_OK)
+        return sq_fail(tx, rc, e), NULL;
+    bind(s, q);
+    rc = sqlite3_step(s);
+    *total = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    if (rc != SQLITE_ROW)
+        sq_fail(tx, rc, e);
+    sq_done(s);
+    return rc == SQLITE_ROW ? rows : NULL;
+}
+
 int sq_step_done(store_tx_t *tx, sqlite3_stmt *s, fy_err_t *e)
 {
     int rc = sqlite3_step(s);

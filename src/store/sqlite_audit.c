@@ -131,8 +131,9 @@ int store_audit_append(store_tx_t *tx, const store_audit_t *a, fy_err_t *e)
     return 0;
 }
 
-static void read_row(store_tx_t *tx, sqlite3_stmt *s, store_audit_t *a)
+static void read_row(store_tx_t *tx, sqlite3_stmt *s, void *row)
 {
+    store_audit_t *a = row;
     a->seq = sqlite3_column_int64(s, 0);
     a->at = sqlite3_column_int64(s, 1);
     a->user_id = sqlite3_column_int64(s, 2);
@@ -145,13 +146,22 @@ static void read_row(store_tx_t *tx, sqlite3_stmt *s, store_audit_t *a)
     a->reason = sq_text(tx, s, 9);
 }
 
-static void bind_filters(sqlite3_stmt *s, const store_audit_query_t *q)
+static void bind_filters(sqlite3_stmt *s, const void *vq)
 {
+    const store_audit_query_t *q = vq;
     sq_bind_named(s, ":res", q->resource);
     sq_bind_named(s, ":rid", q->resource_id);
     sq_bind_named(s, ":usr", q->username);
     sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":from"), q->from_ms);
     sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":to"), q->to_ms);
+}
+
+/* A row of the merged search: its log is column 10. */
+static void read_listed(store_tx_t *tx, sqlite3_stmt *s, void *row)
+{
+    store_audit_t *a = row;
+    read_row(tx, s, a);
+    a->log = sqlite3_column_int(s, 10);
 }
 
 int store_audit_search(store_tx_t *tx, const store_audit_query_t *q, store_audit_t **out, int *n, int64_t *total,
@@ -185,39 +195,8 @@ int store_audit_search(store_tx_t *tx, const store_audit_query_t *q, store_audit
                                   " ORDER BY at DESC, log DESC, seq DESC LIMIT :lim OFFSET :off",
                                   cols, how, w.p, cols, how, w.p)};
     buf_free(&w);
-    /* the page first; the count (a second pass over the same rows) only
-     * when the page may not hold them all */
-    sqlite3_stmt *s;
-    int rc = sq_prepare(tx, sqls[1], &s);
-    if (rc != SQLITE_OK)
-        return sq_fail(tx, rc, e);
-    bind_filters(s, q);
-    sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":lim"), q->limit);
-    sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":off"), q->offset);
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)(q->limit > 0 ? q->limit : 1));
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < q->limit) {
-        store_audit_t *a = &(*out)[(*n)++];
-        read_row(tx, s, a);
-        a->log = sqlite3_column_int(s, 10);
-    }
-    sq_done(s);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-    if ((*n > 0 || q->offset == 0) && *n < q->limit) {
-        *total = q->offset + *n;
-        return 0;
-    }
-    rc = sq_prepare(tx, sqls[0], &s);
-    if (rc != SQLITE_OK)
-        return sq_fail(tx, rc, e);
-    bind_filters(s, q);
-    rc = sqlite3_step(s);
-    *total = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sq_done(s);
-    if (rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-    return 0;
+    *out = sq_page(tx, sqls[1], sqls[0], bind_filters, q, q->limit, q->offset, sizeof **out, read_listed, n, total, e);
+    return *out ? 0 : -1;
 }
 
 struct verify_ctx {

@@ -81,6 +81,8 @@ int store_screening_get(store_tx_t *tx, int64_t id, store_screening_t *out, fy_e
     return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
 }
 
+static void read_screening_row(store_tx_t *tx, sqlite3_stmt *s, void *row) { read_screening(tx, s, 0, row); }
+
 int store_screenings_of(store_tx_t *tx, int64_t child_id, store_screening_t **out, int *n, fy_err_t *e)
 {
     static const char sql[] = "SELECT " SCR_COLS " FROM screenings s WHERE s.child_id = ? ORDER BY s.id";
@@ -88,17 +90,8 @@ int store_screenings_of(store_tx_t *tx, int64_t child_id, store_screening_t **ou
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, child_id);
-    int cap = 8, rc;
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        SQ_GROW(tx, *out, *n, cap);
-        read_screening(tx, s, 0, &(*out)[(*n)++]);
-    }
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-    sqlite3_reset(s);
-    return 0;
+    *out = sq_rows(tx, s, sizeof **out, 8, read_screening_row, n, e);
+    return *out ? 0 : -1;
 }
 
 int store_screening_diagnose(store_tx_t *tx, const store_screening_t *x, fy_err_t *e)
@@ -249,8 +242,9 @@ int store_screening_recall(store_tx_t *tx, const store_recall_query_t *q, store_
 
 #define BLOCK_COLS "b.id, b.institution_id, b.letter, b.first, b.last, b.next, b.created_by, b.created_at"
 
-static void read_block(store_tx_t *tx, sqlite3_stmt *s, store_cert_block_t *b)
+static void read_block(store_tx_t *tx, sqlite3_stmt *s, void *row)
 {
+    store_cert_block_t *b = row;
     b->id = sqlite3_column_int64(s, 0);
     b->institution_id = sq_text(tx, s, 1);
     const unsigned char *l = sqlite3_column_text(s, 2);
@@ -345,16 +339,8 @@ int store_cert_blocks_list(store_tx_t *tx, const char *institution_id, store_cer
     if (!s)
         return -1;
     sq_bind_text(s, 1, institution_id);
-    int cap = 8, rc;
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        SQ_GROW(tx, *out, *n, cap);
-        read_block(tx, s, &(*out)[(*n)++]);
-    }
-    if (rc != SQLITE_DONE)
-        return sq_fail(tx, rc, e);
-    sqlite3_reset(s);
+    if (!(*out = sq_rows(tx, s, sizeof **out, 8, read_block, n, e)))
+        return -1;
     for (int i = 0; i < *n; i++)
         if (block_counts(tx, &(*out)[i], e))
             return -1;
@@ -449,8 +435,9 @@ int store_cert_number_status(store_tx_t *tx, const char *number, const char **st
     " b.issued_by, b.issued_at, b.issued_on, b.voided_by, b.voided_at, b.void_reason, b.previous_id, b.next_id,"       \
     " b.reason, b.version, b.created_at, b.updated_at"
 
-static void read_cert(store_tx_t *tx, sqlite3_stmt *s, store_birth_cert_t *c)
+static void read_cert(store_tx_t *tx, sqlite3_stmt *s, void *row)
 {
+    store_birth_cert_t *c = row;
     c->id = sqlite3_column_int64(s, 0);
     c->child_id = sqlite3_column_int64(s, 1);
     c->mother_id = sqlite3_column_int64(s, 2);
@@ -613,17 +600,8 @@ int store_birth_certs_of_child(store_tx_t *tx, int64_t child_id, store_birth_cer
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, child_id);
-    int cap = 8, rc;
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        SQ_GROW(tx, *out, *n, cap);
-        read_cert(tx, s, &(*out)[(*n)++]);
-    }
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-    sqlite3_reset(s);
-    return 0;
+    *out = sq_rows(tx, s, sizeof **out, 8, read_cert, n, e);
+    return *out ? 0 : -1;
 }
 
 int store_birth_certs_applied(store_tx_t *tx, const char *institution_id, int limit, int offset,

@@ -36,8 +36,9 @@ static void bind_ref(sqlite3_stmt *s, int idx, int64_t v)
     " k.z_wflh, k.z_bmi, k.z_hcfa, k.implausible, k.underweight, k.stunting, k.wasting, k.overweight,"                 \
     " k.obesity, k.created_at"
 
-static void read_check(store_tx_t *tx, sqlite3_stmt *s, store_child_check_t *c)
+static void read_check(store_tx_t *tx, sqlite3_stmt *s, void *row)
 {
+    store_child_check_t *c = row;
     int i = 0;
     c->id = sqlite3_column_int64(s, i++);
     c->child_id = sqlite3_column_int64(s, i++);
@@ -150,17 +151,8 @@ int store_child_checks_of(store_tx_t *tx, int64_t child_id, store_child_check_t 
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, child_id);
-    int cap = 8, rc;
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        SQ_GROW(tx, *out, *n, cap);
-        read_check(tx, s, &(*out)[(*n)++]);
-    }
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-    sqlite3_reset(s);
-    return 0;
+    *out = sq_rows(tx, s, sizeof **out, 8, read_check, n, e);
+    return *out ? 0 : -1;
 }
 
 /* ---- schedule state ------------------------------------------------------ */
@@ -348,6 +340,8 @@ int store_dev_referrals_close(store_tx_t *tx, int64_t child_id, fy_date_t on, in
     return 0;
 }
 
+static void read_referral_row(store_tx_t *tx, sqlite3_stmt *s, void *row) { read_referral(tx, s, 0, row); }
+
 int store_dev_referrals_of(store_tx_t *tx, int64_t child_id, store_dev_referral_t **out, int *n, fy_err_t *e)
 {
     static const char sql[] = "SELECT " REFERRAL_COLS " FROM development_referrals r WHERE r.child_id = ?"
@@ -356,17 +350,8 @@ int store_dev_referrals_of(store_tx_t *tx, int64_t child_id, store_dev_referral_
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, child_id);
-    int cap = 8, rc;
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        SQ_GROW(tx, *out, *n, cap);
-        read_referral(tx, s, 0, &(*out)[(*n)++]);
-    }
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-    sqlite3_reset(s);
-    return 0;
+    *out = sq_rows(tx, s, sizeof **out, 8, read_referral_row, n, e);
+    return *out ? 0 : -1;
 }
 
 /* ---- autism pipeline ------------------------------------------------------ */
@@ -401,6 +386,24 @@ int store_autism_insert(store_tx_t *tx, store_autism_t *r, fy_err_t *e)
     return 0;
 }
 
+static void read_autism(store_tx_t *tx, sqlite3_stmt *s, void *row)
+{
+    store_autism_t *r = row;
+    r->id = sqlite3_column_int64(s, 0);
+    r->child_id = sqlite3_column_int64(s, 1);
+    r->step = sq_text(tx, s, 2);
+    r->date = (fy_date_t)sqlite3_column_int(s, 3);
+    r->institution_id = sq_text(tx, s, 4);
+    r->instrument = sq_text(tx, s, 5);
+    r->score = col_opt_int(s, 6);
+    r->result = sq_text(tx, s, 7);
+    r->detail = sq_text(tx, s, 8);
+    r->notes = sq_text(tx, s, 9);
+    r->check_id = sqlite3_column_int64(s, 10);
+    r->user_id = sqlite3_column_int64(s, 11);
+    r->created_at = sqlite3_column_int64(s, 12);
+}
+
 int store_autism_of(store_tx_t *tx, int64_t child_id, store_autism_t **out, int *n, fy_err_t *e)
 {
     static const char sql[] = "SELECT " AUTISM_COLS " FROM autism_records a WHERE a.child_id = ? ORDER BY a.date, a.id";
@@ -408,30 +411,8 @@ int store_autism_of(store_tx_t *tx, int64_t child_id, store_autism_t **out, int 
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, child_id);
-    int cap = 8, rc;
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        SQ_GROW(tx, *out, *n, cap);
-        store_autism_t *r = &(*out)[(*n)++];
-        r->id = sqlite3_column_int64(s, 0);
-        r->child_id = sqlite3_column_int64(s, 1);
-        r->step = sq_text(tx, s, 2);
-        r->date = (fy_date_t)sqlite3_column_int(s, 3);
-        r->institution_id = sq_text(tx, s, 4);
-        r->instrument = sq_text(tx, s, 5);
-        r->score = col_opt_int(s, 6);
-        r->result = sq_text(tx, s, 7);
-        r->detail = sq_text(tx, s, 8);
-        r->notes = sq_text(tx, s, 9);
-        r->check_id = sqlite3_column_int64(s, 10);
-        r->user_id = sqlite3_column_int64(s, 11);
-        r->created_at = sqlite3_column_int64(s, 12);
-    }
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-    sqlite3_reset(s);
-    return 0;
+    *out = sq_rows(tx, s, sizeof **out, 8, read_autism, n, e);
+    return *out ? 0 : -1;
 }
 
 /* ---- work lists ------------------------------------------------------------ */

@@ -104,8 +104,9 @@ int store_delivery_of(store_tx_t *tx, int64_t pregnancy_id, store_delivery_t *ou
     " c.ga_days, c.weight_g, c.length_cm, c.head_cm, c.apgar_1, c.apgar_5, c.outcome, c.defects,"                 \
     " c.residence_district, c.created_at, c.updated_at, c.version"
 
-static void read_child(store_tx_t *tx, sqlite3_stmt *s, store_child_t *c)
+static void read_child(store_tx_t *tx, sqlite3_stmt *s, void *row)
 {
+    store_child_t *c = row;
     c->id = sqlite3_column_int64(s, 0);
     c->mother_id = sqlite3_column_int64(s, 1);
     c->pregnancy_id = sqlite3_column_int64(s, 2);
@@ -183,8 +184,9 @@ int store_child_get(store_tx_t *tx, int64_t id, store_child_t *out, fy_err_t *e)
     return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
 }
 
-static void bind_child_query(sqlite3_stmt *s, const store_child_query_t *q)
+static void bind_child_query(sqlite3_stmt *s, const void *vq)
 {
+    const store_child_query_t *q = vq;
     int i = sqlite3_bind_parameter_index(s, ":mother");
     if (i)
         sqlite3_bind_int64(s, i, q->mother_id);
@@ -216,43 +218,18 @@ int store_children_search(store_tx_t *tx, const store_child_query_t *q, store_ch
     char *list_sql = arena_printf(tx->arena, "SELECT " CHILD_COLS "%s ORDER BY c.id LIMIT :lim OFFSET :off", where.p);
     buf_free(&where);
 
-    /* the page first; the count only when the page may not hold them all */
-    sqlite3_stmt *s = NULL;
-    int rc = sq_prepare(tx, list_sql, &s);
-    if (rc != SQLITE_OK)
-        return sq_fail(tx, rc, e);
-    bind_child_query(s, q);
-    sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":lim"), q->limit);
-    sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":off"), q->offset);
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)(q->limit > 0 ? q->limit : 1));
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < q->limit)
-        read_child(tx, s, &(*out)[(*n)++]);
-    sq_done(s);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-    if ((*n > 0 || q->offset == 0) && *n < q->limit) {
-        *total = q->offset + *n;
-        return 0;
-    }
-    rc = sq_prepare(tx, count_sql, &s);
-    if (rc != SQLITE_OK)
-        return sq_fail(tx, rc, e);
-    bind_child_query(s, q);
-    rc = sqlite3_step(s);
-    *total = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sq_done(s);
-    if (rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-    return 0;
+    *out = sq_page(tx, list_sql, count_sql, bind_child_query, q, q->limit, q->offset, sizeof **out, read_child, n,
+                   total, e);
+    return *out ? 0 : -1;
 }
 
 /* ---- postpartum tasks ------------------------------------------------ */
 
 #define PP_TASK_COLS "t.id, t.pregnancy_id, t.kind, t.institution_id, t.due_from, t.due_to, t.status, t.visit_id"
 
-static void read_pp_task(store_tx_t *tx, sqlite3_stmt *s, store_pp_task_t *t)
+static void read_pp_task(store_tx_t *tx, sqlite3_stmt *s, void *row)
 {
+    store_pp_task_t *t = row;
     t->id = sqlite3_column_int64(s, 0);
     t->pregnancy_id = sqlite3_column_int64(s, 1);
     t->kind = sq_text(tx, s, 2);
@@ -297,18 +274,8 @@ int store_pp_tasks_of(store_tx_t *tx, int64_t pregnancy_id, store_pp_task_t **ou
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, pregnancy_id);
-    int cap = 4, rc;
-    store_pp_task_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        SQ_GROW(tx, arr, *n, cap);
-        read_pp_task(tx, s, &arr[(*n)++]);
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return sq_fail(tx, rc, e);
-    *out = arr;
-    return 0;
+    *out = sq_rows(tx, s, sizeof **out, 4, read_pp_task, n, e);
+    return *out ? 0 : -1;
 }
 
 /* Writes status and visit_id of the task t->id; 1 when there is no such task. */
@@ -333,8 +300,9 @@ int store_pp_task_update(store_tx_t *tx, const store_pp_task_t *t, fy_err_t *e)
     "v.id, v.pregnancy_id, v.kind, v.date, v.sbp, v.dbp, v.findings, v.epds_score, v.declared_factors,"            \
     " v.institution_id, v.user_id, v.task_id, v.created_at"
 
-static void read_pp_visit(store_tx_t *tx, sqlite3_stmt *s, store_pp_visit_t *v)
+static void read_pp_visit(store_tx_t *tx, sqlite3_stmt *s, void *row)
 {
+    store_pp_visit_t *v = row;
     v->id = sqlite3_column_int64(s, 0);
     v->pregnancy_id = sqlite3_column_int64(s, 1);
     v->kind = sq_text(tx, s, 2);
@@ -387,18 +355,8 @@ int store_pp_visits_of(store_tx_t *tx, int64_t pregnancy_id, store_pp_visit_t **
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, pregnancy_id);
-    int cap = 4, rc;
-    store_pp_visit_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        SQ_GROW(tx, arr, *n, cap);
-        read_pp_visit(tx, s, &arr[(*n)++]);
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return sq_fail(tx, rc, e);
-    *out = arr;
-    return 0;
+    *out = sq_rows(tx, s, sizeof **out, 4, read_pp_visit, n, e);
+    return *out ? 0 : -1;
 }
 
 int store_child_set_name(store_tx_t *tx, int64_t id, const char *name, int64_t expected_version, int64_t now_ms,

@@ -36,8 +36,26 @@ void sq_done(sqlite3_stmt *s);
 /* Steps a statement that returns no row; -1 with e filled on failure. */
 int sq_step_done(store_tx_t *tx, sqlite3_stmt *s, fy_err_t *e);
 
-/* Makes room for one more item in an arena array that doubles as it fills:
- * the list readers read their rows in one pass with it. */
+/* Fills one list element (of the list's element type) from s's columns. */
+typedef void (*sq_row_fn)(store_tx_t *tx, sqlite3_stmt *s, void *row);
+/* Steps a bound statement to its end, reading each row with read into an
+ * arena array of elements of size bytes (room for cap at first, doubling);
+ * *n gets the count, and the statement is reset. The array, or NULL with e
+ * filled. The list readers (store_*_of) are this with their SQL. */
+void *sq_rows(store_tx_t *tx, sqlite3_stmt *s, size_t size, int cap, sq_row_fn read, int *n, fy_err_t *e);
+
+/* Binds a search's own parameters (from its query q) to one of its statements. */
+typedef void (*sq_bind_fn)(sqlite3_stmt *s, const void *q);
+/* One page of a search: list_sql (its LIMIT and OFFSET written :lim and :off)
+ * read with read into an arena array, and *total, the number of all matches,
+ * from count_sql, which runs only when the page cannot tell it (a full page,
+ * or an empty one past the first). bind binds the rest to both. The array,
+ * or NULL with e filled. */
+void *sq_page(store_tx_t *tx, const char *list_sql, const char *count_sql, sq_bind_fn bind, const void *q, int limit,
+              int offset, size_t size, sq_row_fn read, int *n, int64_t *total, fy_err_t *e);
+
+/* Makes room for one more item in an arena array that doubles as it fills
+ * (for lists read in a loop of their own; see sq_rows). */
 #define SQ_GROW(tx, arr, n, cap)                                                                                   \
     do {                                                                                                           \
         if ((n) == (cap)) {                                                                                        \

@@ -219,6 +219,18 @@ int store_pregnancy_update(store_tx_t *tx, store_pregnancy_t *p, fy_err_t *e)
     return 0;
 }
 
+static void bind_preg_query(sqlite3_stmt *s, const void *vq)
+{
+    const store_pregnancy_query_t *q = vq;
+    sq_bind_named(s, ":status", q->status);
+    sq_bind_named(s, ":color", q->color);
+    sq_bind_named(s, ":qdistrict", q->district);
+    sq_bind_named(s, ":qinst", q->institution);
+    sq_bind_scope(s, q->scope);
+}
+
+static void read_listed_preg(store_tx_t *tx, sqlite3_stmt *s, void *row) { read_preg(tx, s, 0, row); }
+
 int store_pregnancies_search(store_tx_t *tx, const store_pregnancy_query_t *q, store_pregnancy_t **out, int *n,
                              int64_t *total, fy_err_t *e)
 {
@@ -240,35 +252,12 @@ int store_pregnancies_search(store_tx_t *tx, const store_pregnancy_query_t *q, s
         buf_printf(&where, " AND p.woman_id = %lld", (long long)q->woman_id);
     sq_scope_where(&where, q->scope);
     const char *sqls[2] = {arena_printf(tx->arena, "SELECT count(*)%s", where.p),
-                           arena_printf(tx->arena, "SELECT " PREG_COLS "%s ORDER BY p.id DESC LIMIT %d OFFSET %d",
-                                        where.p, q->limit, q->offset)};
+                           arena_printf(tx->arena, "SELECT " PREG_COLS "%s ORDER BY p.id DESC LIMIT :lim OFFSET :off",
+                                        where.p)};
     buf_free(&where);
-    for (int pass = 0; pass < 2; pass++) {
-        sqlite3_stmt *s;
-        int rc = sq_prepare(tx, sqls[pass], &s);
-        if (rc != SQLITE_OK)
-            return sq_fail(tx, rc, e);
-        sq_bind_named(s, ":status", q->status);
-        sq_bind_named(s, ":color", q->color);
-        sq_bind_named(s, ":qdistrict", q->district);
-        sq_bind_named(s, ":qinst", q->institution);
-        sq_bind_scope(s, q->scope);
-        if (pass == 0) {
-            rc = sqlite3_step(s);
-            *total = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-        } else {
-            *out = arena_alloc(tx->arena, sizeof **out * (size_t)(q->limit > 0 ? q->limit : 1));
-            *n = 0;
-            while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < q->limit)
-                read_preg(tx, s, 0, &(*out)[(*n)++]);
-            if (rc == SQLITE_DONE)
-                rc = SQLITE_ROW;
-        }
-        sq_done(s);
-        if (rc != SQLITE_ROW)
-            return sq_fail(tx, rc, e);
-    }
-    return 0;
+    *out = sq_page(tx, sqls[1], sqls[0], bind_preg_query, q, q->limit, q->offset, sizeof **out, read_listed_preg, n,
+                   total, e);
+    return *out ? 0 : -1;
 }
 
 int store_pregnancies_due(store_tx_t *tx, fy_date_t day, int limit, int64_t **ids, int *n, fy_err_t *e)
@@ -310,6 +299,19 @@ int store_card_insert(store_tx_t *tx, store_card_t *c, fy_err_t *e)
     return 0;
 }
 
+static void read_card(store_tx_t *tx, sqlite3_stmt *s, void *row)
+{
+    store_card_t *c = row;
+    c->id = sqlite3_column_int64(s, 0);
+    c->pregnancy_id = sqlite3_column_int64(s, 1);
+    c->card = sq_text(tx, s, 2);
+    c->institution_id = sq_text(tx, s, 3);
+    c->on_date = sqlite3_column_int(s, 4);
+    c->ga_days = sqlite3_column_int(s, 5);
+    c->user_id = sqlite3_column_int64(s, 6);
+    c->created_at = sqlite3_column_int64(s, 7);
+}
+
 int store_cards_of(store_tx_t *tx, int64_t pregnancy_id, store_card_t **out, int *n, fy_err_t *e)
 {
     static const char sql[] = "SELECT id, pregnancy_id, card, institution_id, on_date, ga_days, user_id, created_at"
@@ -318,27 +320,8 @@ int store_cards_of(store_tx_t *tx, int64_t pregnancy_id, store_card_t **out, int
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, pregnancy_id);
-    int cap = 4, rc;
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            store_card_t *bigger = arena_alloc(tx->arena, sizeof **out * (size_t)cap * 2);
-            memcpy(bigger, *out, sizeof **out * (size_t)cap);
-            *out = bigger;
-            cap *= 2;
-        }
-        store_card_t *c = &(*out)[(*n)++];
-        c->id = sqlite3_column_int64(s, 0);
-        c->pregnancy_id = sqlite3_column_int64(s, 1);
-        c->card = sq_text(tx, s, 2);
-        c->institution_id = sq_text(tx, s, 3);
-        c->on_date = sqlite3_column_int(s, 4);
-        c->ga_days = sqlite3_column_int(s, 5);
-        c->user_id = sqlite3_column_int64(s, 6);
-        c->created_at = sqlite3_column_int64(s, 7);
-    }
-    return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
+    *out = sq_rows(tx, s, sizeof **out, 4, read_card, n, e);
+    return *out ? 0 : -1;
 }
 
 /* ---- visits ------------------------------------------------------------- */
@@ -418,6 +401,32 @@ int store_visit_insert(store_tx_t *tx, store_visit_t *v, fy_err_t *e)
     return 0;
 }
 
+static void read_visit(store_tx_t *tx, sqlite3_stmt *s, void *row)
+{
+    store_visit_t *v = row;
+    int c = 0;
+    v->id = sqlite3_column_int64(s, c++);
+    v->pregnancy_id = sqlite3_column_int64(s, c++);
+    v->kind = sq_text(tx, s, c++);
+    v->date = sqlite3_column_int(s, c++);
+    v->ga_days = sqlite3_column_int(s, c++);
+    v->window_seq = sqlite3_column_int(s, c++);
+    v->institution_id = sq_text(tx, s, c++);
+    v->user_id = sqlite3_column_int64(s, c++);
+    for (int m = 0; m < ANC_N_MEASURES; m++)
+        v->m[m] = sq_double(s, c++);
+    for (int l = 0; l < ANC_N_LABS; l++)
+        v->labs[l] = sq_text(tx, s, c++);
+    v->presentation = sq_text(tx, s, c++);
+    v->edema = sq_text(tx, s, c++);
+    v->urine_protein = sq_text(tx, s, c++);
+    v->declared_factors = sq_text(tx, s, c++);
+    v->notes = sq_text(tx, s, c++);
+    v->has_next_appointment = !is_null(s, c);
+    v->next_appointment = sqlite3_column_int(s, c++);
+    v->created_at = sqlite3_column_int64(s, c++);
+}
+
 int store_visits_of(store_tx_t *tx, int64_t pregnancy_id, store_visit_t **out, int *n, fy_err_t *e)
 {
     if (tx->visits_memo_id == pregnancy_id) {
@@ -429,39 +438,10 @@ int store_visits_of(store_tx_t *tx, int64_t pregnancy_id, store_visit_t **out, i
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, pregnancy_id);
-    int cap = 8, rc;
-    store_visit_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        SQ_GROW(tx, arr, *n, cap);
-        store_visit_t *v = &arr[(*n)++];
-        int c = 0;
-        v->id = sqlite3_column_int64(s, c++);
-        v->pregnancy_id = sqlite3_column_int64(s, c++);
-        v->kind = sq_text(tx, s, c++);
-        v->date = sqlite3_column_int(s, c++);
-        v->ga_days = sqlite3_column_int(s, c++);
-        v->window_seq = sqlite3_column_int(s, c++);
-        v->institution_id = sq_text(tx, s, c++);
-        v->user_id = sqlite3_column_int64(s, c++);
-        for (int m = 0; m < ANC_N_MEASURES; m++)
-            v->m[m] = sq_double(s, c++);
-        for (int l = 0; l < ANC_N_LABS; l++)
-            v->labs[l] = sq_text(tx, s, c++);
-        v->presentation = sq_text(tx, s, c++);
-        v->edema = sq_text(tx, s, c++);
-        v->urine_protein = sq_text(tx, s, c++);
-        v->declared_factors = sq_text(tx, s, c++);
-        v->notes = sq_text(tx, s, c++);
-        v->has_next_appointment = !is_null(s, c);
-        v->next_appointment = sqlite3_column_int(s, c++);
-        v->created_at = sqlite3_column_int64(s, c++);
-    }
-    *out = arr;
-    if (rc != SQLITE_DONE)
-        return sq_fail(tx, rc, e);
+    if (!(*out = sq_rows(tx, s, sizeof **out, 8, read_visit, n, e)))
+        return -1;
     tx->visits_memo_id = pregnancy_id;
-    tx->visits_memo = arr;
+    tx->visits_memo = *out;
     tx->visits_memo_n = *n;
     return 0;
 }
@@ -491,6 +471,22 @@ int store_risk_insert(store_tx_t *tx, store_risk_t *r, fy_err_t *e)
     return 0;
 }
 
+static void read_risk(store_tx_t *tx, sqlite3_stmt *s, void *row)
+{
+    store_risk_t *r = row;
+    r->id = sqlite3_column_int64(s, 0);
+    r->pregnancy_id = sqlite3_column_int64(s, 1);
+    r->at = sqlite3_column_int64(s, 2);
+    r->on_date = sqlite3_column_int(s, 3);
+    r->user_id = sqlite3_column_int64(s, 4);
+    r->trigger = sq_text(tx, s, 5);
+    r->trigger_id = sqlite3_column_int64(s, 6);
+    r->color = sq_text(tx, s, 7);
+    r->purple = sqlite3_column_int(s, 8) != 0;
+    r->factors = sq_text(tx, s, 9);
+    r->criteria_version = sq_text(tx, s, 10);
+}
+
 int store_risks_of(store_tx_t *tx, int64_t pregnancy_id, store_risk_t **out, int *n, fy_err_t *e)
 {
     static const char sql[] = "SELECT id, pregnancy_id, at, on_date, user_id, trigger, trigger_id, color, purple,"
@@ -500,26 +496,8 @@ int store_risks_of(store_tx_t *tx, int64_t pregnancy_id, store_risk_t **out, int
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, pregnancy_id);
-    int cap = 8, rc;
-    store_risk_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        SQ_GROW(tx, arr, *n, cap);
-        store_risk_t *r = &arr[(*n)++];
-        r->id = sqlite3_column_int64(s, 0);
-        r->pregnancy_id = sqlite3_column_int64(s, 1);
-        r->at = sqlite3_column_int64(s, 2);
-        r->on_date = sqlite3_column_int(s, 3);
-        r->user_id = sqlite3_column_int64(s, 4);
-        r->trigger = sq_text(tx, s, 5);
-        r->trigger_id = sqlite3_column_int64(s, 6);
-        r->color = sq_text(tx, s, 7);
-        r->purple = sqlite3_column_int(s, 8) != 0;
-        r->factors = sq_text(tx, s, 9);
-        r->criteria_version = sq_text(tx, s, 10);
-    }
-    *out = arr;
-    return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
+    *out = sq_rows(tx, s, sizeof **out, 8, read_risk, n, e);
+    return *out ? 0 : -1;
 }
 
 /* ---- high-risk cases ---------------------------------------------------- */
@@ -606,6 +584,21 @@ int store_continuation_insert(store_tx_t *tx, store_continuation_t *c, fy_err_t 
     return 0;
 }
 
+static void read_continuation(store_tx_t *tx, sqlite3_stmt *s, void *row)
+{
+    store_continuation_t *c = row;
+    c->id = sqlite3_column_int64(s, 0);
+    c->pregnancy_id = sqlite3_column_int64(s, 1);
+    c->at = sqlite3_column_int64(s, 2);
+    c->user_id = sqlite3_column_int64(s, 3);
+    c->institution_id = sq_text(tx, s, 4);
+    c->suitable = sqlite3_column_int(s, 5) != 0;
+    c->assessed_by = sq_text(tx, s, 6);
+    c->senior_title = sq_text(tx, s, 7);
+    c->advice = sq_text(tx, s, 8);
+    c->woman_decision = sq_text(tx, s, 9);
+}
+
 int store_continuations_of(store_tx_t *tx, int64_t pregnancy_id, store_continuation_t **out, int *n, fy_err_t *e)
 {
     static const char sql[] = "SELECT id, pregnancy_id, at, user_id, institution_id, suitable, assessed_by,"
@@ -615,25 +608,8 @@ int store_continuations_of(store_tx_t *tx, int64_t pregnancy_id, store_continuat
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, pregnancy_id);
-    int cap = 2, rc;
-    store_continuation_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        SQ_GROW(tx, arr, *n, cap);
-        store_continuation_t *c = &arr[(*n)++];
-        c->id = sqlite3_column_int64(s, 0);
-        c->pregnancy_id = sqlite3_column_int64(s, 1);
-        c->at = sqlite3_column_int64(s, 2);
-        c->user_id = sqlite3_column_int64(s, 3);
-        c->institution_id = sq_text(tx, s, 4);
-        c->suitable = sqlite3_column_int(s, 5) != 0;
-        c->assessed_by = sq_text(tx, s, 6);
-        c->senior_title = sq_text(tx, s, 7);
-        c->advice = sq_text(tx, s, 8);
-        c->woman_decision = sq_text(tx, s, 9);
-    }
-    *out = arr;
-    return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
+    *out = sq_rows(tx, s, sizeof **out, 2, read_continuation, n, e);
+    return *out ? 0 : -1;
 }
 
 /* ---- outbox ------------------------------------------------------------- */
@@ -663,6 +639,23 @@ int store_outbox_insert(store_tx_t *tx, store_outbox_t *m, fy_err_t *e)
     return 0;
 }
 
+static void read_outbox(store_tx_t *tx, sqlite3_stmt *s, void *row)
+{
+    store_outbox_t *m = row;
+    m->id = sqlite3_column_int64(s, 0);
+    m->kind = sq_text(tx, s, 1);
+    m->channel = sq_text(tx, s, 2);
+    m->recipient = sq_text(tx, s, 3);
+    m->text = sq_text(tx, s, 4);
+    m->due_on = sqlite3_column_int(s, 5);
+    m->status = sq_text(tx, s, 6);
+    m->ref_type = sq_text(tx, s, 7);
+    m->ref_id = sqlite3_column_int64(s, 8);
+    m->dedupe_key = sq_text(tx, s, 9);
+    m->created_at = sqlite3_column_int64(s, 10);
+    m->sent_at = sqlite3_column_int64(s, 11);
+}
+
 int store_outbox_of(store_tx_t *tx, const char *ref_type, int64_t ref_id, store_outbox_t **out, int *n, fy_err_t *e)
 {
     static const char sql[] = "SELECT id, kind, channel, recipient, text, due_on, status, ref_type, ref_id,"
@@ -673,27 +666,8 @@ int store_outbox_of(store_tx_t *tx, const char *ref_type, int64_t ref_id, store_
         return -1;
     sq_bind_text(s, 1, ref_type);
     sqlite3_bind_int64(s, 2, ref_id);
-    int cap = 8, rc;
-    store_outbox_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        SQ_GROW(tx, arr, *n, cap);
-        store_outbox_t *m = &arr[(*n)++];
-        m->id = sqlite3_column_int64(s, 0);
-        m->kind = sq_text(tx, s, 1);
-        m->channel = sq_text(tx, s, 2);
-        m->recipient = sq_text(tx, s, 3);
-        m->text = sq_text(tx, s, 4);
-        m->due_on = sqlite3_column_int(s, 5);
-        m->status = sq_text(tx, s, 6);
-        m->ref_type = sq_text(tx, s, 7);
-        m->ref_id = sqlite3_column_int64(s, 8);
-        m->dedupe_key = sq_text(tx, s, 9);
-        m->created_at = sqlite3_column_int64(s, 10);
-        m->sent_at = sqlite3_column_int64(s, 11);
-    }
-    *out = arr;
-    return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
+    *out = sq_rows(tx, s, sizeof **out, 8, read_outbox, n, e);
+    return *out ? 0 : -1;
 }
 
 int store_outbox_cancel(store_tx_t *tx, const char *ref_type, int64_t ref_id, const char *kind, fy_err_t *e)
@@ -750,6 +724,18 @@ int store_appointments_booked(store_tx_t *tx, const char *institution_id, fy_dat
     return 0;
 }
 
+static void read_appointment(store_tx_t *tx, sqlite3_stmt *s, void *row)
+{
+    store_appointment_t *a = row;
+    a->id = sqlite3_column_int64(s, 0);
+    a->pregnancy_id = sqlite3_column_int64(s, 1);
+    a->institution_id = sq_text(tx, s, 2);
+    a->date = sqlite3_column_int(s, 3);
+    a->status = sq_text(tx, s, 4);
+    a->user_id = sqlite3_column_int64(s, 5);
+    a->created_at = sqlite3_column_int64(s, 6);
+}
+
 int store_appointments_of(store_tx_t *tx, int64_t pregnancy_id, store_appointment_t **out, int *n, fy_err_t *e)
 {
     static const char sql[] = "SELECT id, pregnancy_id, institution_id, date, status, user_id, created_at"
@@ -758,22 +744,26 @@ int store_appointments_of(store_tx_t *tx, int64_t pregnancy_id, store_appointmen
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, pregnancy_id);
-    int cap = 4, rc;
-    store_appointment_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        SQ_GROW(tx, arr, *n, cap);
-        store_appointment_t *a = &arr[(*n)++];
-        a->id = sqlite3_column_int64(s, 0);
-        a->pregnancy_id = sqlite3_column_int64(s, 1);
-        a->institution_id = sq_text(tx, s, 2);
-        a->date = sqlite3_column_int(s, 3);
-        a->status = sq_text(tx, s, 4);
-        a->user_id = sqlite3_column_int64(s, 5);
-        a->created_at = sqlite3_column_int64(s, 6);
-    }
-    *out = arr;
-    return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
+    *out = sq_rows(tx, s, sizeof **out, 4, read_appointment, n, e);
+    return *out ? 0 : -1;
+}
+
+static void read_day_booking(store_tx_t *tx, sqlite3_stmt *s, void *row)
+{
+    store_day_booking_t *b = row;
+    b->a.id = sqlite3_column_int64(s, 0);
+    b->a.pregnancy_id = sqlite3_column_int64(s, 1);
+    b->a.institution_id = sq_text(tx, s, 2);
+    b->a.date = sqlite3_column_int(s, 3);
+    b->a.status = sq_text(tx, s, 4);
+    b->a.user_id = sqlite3_column_int64(s, 5);
+    b->a.created_at = sqlite3_column_int64(s, 6);
+    b->woman_id = sqlite3_column_int64(s, 7);
+    b->woman_name = sq_text(tx, s, 8);
+    b->woman_id_number = sq_text(tx, s, 9);
+    b->lmp = sqlite3_column_int(s, 10);
+    b->color = sq_text(tx, s, 11);
+    b->purple = sqlite3_column_int(s, 12) != 0;
 }
 
 int store_appointments_on(store_tx_t *tx, const char *institution_id, fy_date_t date, store_day_booking_t **out,
@@ -789,28 +779,8 @@ int store_appointments_on(store_tx_t *tx, const char *institution_id, fy_date_t 
         return -1;
     sq_bind_text(s, 1, institution_id);
     sqlite3_bind_int(s, 2, date);
-    int cap = 16, rc;
-    store_day_booking_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        SQ_GROW(tx, arr, *n, cap);
-        store_day_booking_t *b = &arr[(*n)++];
-        b->a.id = sqlite3_column_int64(s, 0);
-        b->a.pregnancy_id = sqlite3_column_int64(s, 1);
-        b->a.institution_id = sq_text(tx, s, 2);
-        b->a.date = sqlite3_column_int(s, 3);
-        b->a.status = sq_text(tx, s, 4);
-        b->a.user_id = sqlite3_column_int64(s, 5);
-        b->a.created_at = sqlite3_column_int64(s, 6);
-        b->woman_id = sqlite3_column_int64(s, 7);
-        b->woman_name = sq_text(tx, s, 8);
-        b->woman_id_number = sq_text(tx, s, 9);
-        b->lmp = sqlite3_column_int(s, 10);
-        b->color = sq_text(tx, s, 11);
-        b->purple = sqlite3_column_int(s, 12) != 0;
-    }
-    *out = arr;
-    return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
+    *out = sq_rows(tx, s, sizeof **out, 16, read_day_booking, n, e);
+    return *out ? 0 : -1;
 }
 
 /* ---- work lists --------------------------------------------------------- */

@@ -114,8 +114,9 @@ int store_rescue_network_insert(store_tx_t *tx, store_rescue_network_t *n, fy_er
     "routing_rule_zh, routing_order, created_by,"                                                                      \
     " created_at"
 
-static void read_version(store_tx_t *tx, sqlite3_stmt *s, store_rescue_network_t *out)
+static void read_version(store_tx_t *tx, sqlite3_stmt *s, void *row)
 {
+    store_rescue_network_t *out = row;
     memset(out, 0, sizeof *out);
     out->version = sqlite3_column_int64(s, 0);
     out->net.label = sq_text(tx, s, 1);
@@ -206,15 +207,8 @@ int store_rescue_network_versions(store_tx_t *tx, store_rescue_network_t **out, 
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
-    int cap = 4, rc;
-    store_rescue_network_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        SQ_GROW(tx, arr, *n, cap);
-        read_version(tx, s, &arr[(*n)++]);
-    }
-    *out = arr;
-    return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
+    *out = sq_rows(tx, s, sizeof **out, 4, read_version, n, e);
+    return *out ? 0 : -1;
 }
 
 /* ---- referrals ----------------------------------------------------------- */
@@ -230,8 +224,9 @@ int store_rescue_network_versions(store_tx_t *tx, store_rescue_network_t **out, 
     "r.closed_at, r.last_at, r.created_by,"                                                                            \
     " r.created_at, r.updated_at, r.version"
 
-static void read_referral(store_tx_t *tx, sqlite3_stmt *s, store_referral_t *r)
+static void read_referral(store_tx_t *tx, sqlite3_stmt *s, void *row)
 {
+    store_referral_t *r = row;
     int c = 0;
     r->id = sqlite3_column_int64(s, c++);
     r->kind = sq_text(tx, s, c++);
@@ -391,6 +386,23 @@ int store_referral_event_insert(store_tx_t *tx, store_referral_event_t *ev, fy_e
     return 0;
 }
 
+static void read_referral_event(store_tx_t *tx, sqlite3_stmt *s, void *row)
+{
+    store_referral_event_t *ev = row;
+    ev->id = sqlite3_column_int64(s, 0);
+    ev->referral_id = sqlite3_column_int64(s, 1);
+    ev->from_state = sq_text(tx, s, 2);
+    ev->to_state = sq_text(tx, s, 3);
+    ev->at = sqlite3_column_int64(s, 4);
+    ev->center_id = sq_text(tx, s, 5);
+    ev->to_center_id = sq_text(tx, s, 6);
+    ev->outcome = sq_text(tx, s, 7);
+    ev->note = sq_text(tx, s, 8);
+    ev->user_id = sqlite3_column_int64(s, 9);
+    ev->username = sq_text(tx, s, 10);
+    ev->recorded_at = sqlite3_column_int64(s, 11);
+}
+
 int store_referral_events_of(store_tx_t *tx, int64_t referral_id, store_referral_event_t **out, int *n, fy_err_t *e)
 {
     static const char sql[] = "SELECT id, referral_id, from_state, to_state, at, "
@@ -402,27 +414,8 @@ int store_referral_events_of(store_tx_t *tx, int64_t referral_id, store_referral
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, referral_id);
-    int cap = 8, rc;
-    store_referral_event_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        SQ_GROW(tx, arr, *n, cap);
-        store_referral_event_t *ev = &arr[(*n)++];
-        ev->id = sqlite3_column_int64(s, 0);
-        ev->referral_id = sqlite3_column_int64(s, 1);
-        ev->from_state = sq_text(tx, s, 2);
-        ev->to_state = sq_text(tx, s, 3);
-        ev->at = sqlite3_column_int64(s, 4);
-        ev->center_id = sq_text(tx, s, 5);
-        ev->to_center_id = sq_text(tx, s, 6);
-        ev->outcome = sq_text(tx, s, 7);
-        ev->note = sq_text(tx, s, 8);
-        ev->user_id = sqlite3_column_int64(s, 9);
-        ev->username = sq_text(tx, s, 10);
-        ev->recorded_at = sqlite3_column_int64(s, 11);
-    }
-    *out = arr;
-    return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
+    *out = sq_rows(tx, s, sizeof **out, 8, read_referral_event, n, e);
+    return *out ? 0 : -1;
 }
 
 /* rescue_referral_visible() as a condition on referrals r */
@@ -463,23 +456,17 @@ static int run_referral_query(store_tx_t *tx, const char *sql, const store_refer
         sq_bind_named(s, ":type", q->type);
         sq_bind_named(s, ":district", q->district);
     }
-    if (count) {
-        rc = sqlite3_step(s);
-        *total = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-        if (rc == SQLITE_ROW)
-            rc = SQLITE_DONE;
-    } else {
-        int cap = cap_hint > 0 ? cap_hint : 16;
-        store_referral_t *arr = arena_alloc(tx->arena, sizeof *arr * (size_t)cap);
-        *n = 0;
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            SQ_GROW(tx, arr, *n, cap);
-            read_referral(tx, s, &arr[(*n)++]);
-        }
-        *out = arr;
+    if (!count) {
+        *out = sq_rows(tx, s, sizeof **out, cap_hint > 0 ? cap_hint : 16, read_referral, n, e);
+        sqlite3_finalize(s);
+        return *out ? 0 : -1;
     }
+    rc = sqlite3_step(s);
+    *total = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    if (rc != SQLITE_ROW)
+        sq_fail(tx, rc, e);
     sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : sq_fail(tx, rc, e);
+    return rc == SQLITE_ROW ? 0 : -1;
 }
 
 int store_referrals_search(store_tx_t *tx, const store_referral_query_t *q, store_referral_t **out, int *n,

@@ -10,8 +10,9 @@
     "w.id, w.name, w.id_type, w.id_number, w.birth_date, w.phone, w.residence_district, w.household_district,"     \
     " w.address, w.created_by, w.created_at, w.updated_at, w.version"
 
-static void read_woman(store_tx_t *tx, sqlite3_stmt *s, store_woman_t *w)
+static void read_woman(store_tx_t *tx, sqlite3_stmt *s, void *row)
 {
+    store_woman_t *w = row;
     w->id = sqlite3_column_int64(s, 0);
     w->name = sq_text(tx, s, 1);
     w->id_type = sq_text(tx, s, 2);
@@ -228,6 +229,15 @@ double sq_double(sqlite3_stmt *s, int col)
     return sqlite3_column_type(s, col) == SQLITE_NULL ? NAN : sqlite3_column_double(s, col);
 }
 
+static void bind_women_query(sqlite3_stmt *s, const void *vq)
+{
+    const store_women_query_t *q = vq;
+    sq_bind_named(s, ":idn", q->id_number);
+    sq_bind_named(s, ":name", q->name);
+    sq_bind_named(s, ":rdist", q->district);
+    sq_bind_scope(s, q->scope);
+}
+
 int store_women_search(store_tx_t *tx, const store_women_query_t *q, store_woman_t **out, int *n, int64_t *total,
                        fy_err_t *e)
 {
@@ -246,39 +256,7 @@ int store_women_search(store_tx_t *tx, const store_women_query_t *q, store_woman
     char *list_sql = arena_printf(tx->arena, "SELECT " WOMAN_COLS "%s ORDER BY w.id LIMIT :lim OFFSET :off", where.p);
     buf_free(&where);
 
-    /* the page first; the count only when the page may not hold them all */
-    sqlite3_stmt *s = NULL;
-    int rc = sq_prepare(tx, list_sql, &s);
-    if (rc != SQLITE_OK)
-        return sq_fail(tx, rc, e);
-    sq_bind_named(s, ":idn", q->id_number);
-    sq_bind_named(s, ":name", q->name);
-    sq_bind_named(s, ":rdist", q->district);
-    sq_bind_scope(s, q->scope);
-    sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":lim"), q->limit);
-    sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":off"), q->offset);
-    *out = arena_alloc(tx->arena, sizeof **out * (size_t)(q->limit > 0 ? q->limit : 1));
-    *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < q->limit)
-        read_woman(tx, s, &(*out)[(*n)++]);
-    sq_done(s);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-    if ((*n > 0 || q->offset == 0) && *n < q->limit) {
-        *total = q->offset + *n;
-        return 0;
-    }
-    rc = sq_prepare(tx, count_sql, &s);
-    if (rc != SQLITE_OK)
-        return sq_fail(tx, rc, e);
-    sq_bind_named(s, ":idn", q->id_number);
-    sq_bind_named(s, ":name", q->name);
-    sq_bind_named(s, ":rdist", q->district);
-    sq_bind_scope(s, q->scope);
-    rc = sqlite3_step(s);
-    *total = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sq_done(s);
-    if (rc != SQLITE_ROW)
-        return sq_fail(tx, rc, e);
-    return 0;
+    *out = sq_page(tx, list_sql, count_sql, bind_women_query, q, q->limit, q->offset, sizeof **out, read_woman, n,
+                   total, e);
+    return *out ? 0 : -1;
 }
