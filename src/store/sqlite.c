@@ -192,6 +192,23 @@ int sq_prepare(store_tx_t *tx, const char *sql, sqlite3_stmt **out)
     return SQLITE_OK;
 }
 
+void sq_bind_int_or_null(sqlite3_stmt *s, int idx, bool has, int64_t v)
+{
+    if (has)
+        sqlite3_bind_int64(s, idx, v);
+    else
+        sqlite3_bind_null(s, idx);
+}
+
+void sq_bind_ref(sqlite3_stmt *s, int idx, int64_t v) { sq_bind_int_or_null(s, idx, v > 0, v); }
+
+void sq_bind_opt_int(sqlite3_stmt *s, int idx, int v) { sq_bind_int_or_null(s, idx, v >= 0, v); }
+
+int sq_col_opt_int(sqlite3_stmt *s, int col)
+{
+    return sqlite3_column_type(s, col) == SQLITE_NULL ? -1 : sqlite3_column_int(s, col);
+}
+
 void *sq_rows(store_tx_t *tx, sqlite3_stmt *s, size_t size, int cap, sq_row_fn read, int *n, fy_err_t *e)
 {
     char *arr = arena_alloc(tx->arena, size * (size_t)cap);

@@ -6,14 +6,6 @@
 #include "base/buf.h"
 #include "store/sqlite_int.h"
 
-static void bind_ref(sqlite3_stmt *s, int idx, int64_t v)
-{
-    if (v > 0)
-        sqlite3_bind_int64(s, idx, v);
-    else
-        sqlite3_bind_null(s, idx);
-}
-
 /* ---- screenings ------------------------------------------------------ */
 
 #define SCR_COLS                                                                                                       \
@@ -52,12 +44,12 @@ int store_screening_insert(store_tx_t *tx, store_screening_t *x, fy_err_t *e)
     sqlite3_bind_int64(s, 1, x->child_id);
     sq_bind_text(s, 2, x->kind);
     sq_bind_text(s, 3, x->panel);
-    bind_ref(s, 4, x->sampled_at);
+    sq_bind_ref(s, 4, x->sampled_at);
     sq_bind_text(s, 5, x->result);
     sq_bind_text(s, 6, x->details);
     sq_bind_text(s, 7, x->recall);
     sq_bind_text(s, 8, x->institution_id);
-    bind_ref(s, 9, x->user_id);
+    sq_bind_ref(s, 9, x->user_id);
     sqlite3_bind_int64(s, 10, x->created_at);
     if (sq_step_done(tx, s, e))
         return -1;
@@ -105,7 +97,7 @@ int store_screening_diagnose(store_tx_t *tx, const store_screening_t *x, fy_err_
     sqlite3_bind_int(s, 1, x->diagnosis_date);
     sq_bind_text(s, 2, x->diagnosis);
     sqlite3_bind_int(s, 3, x->confirmed ? 1 : 0);
-    bind_ref(s, 4, x->diagnosed_by);
+    sq_bind_ref(s, 4, x->diagnosed_by);
     sqlite3_bind_int64(s, 5, x->diagnosed_at);
     sqlite3_bind_int64(s, 6, x->id);
     if (sq_step_done(tx, s, e))
@@ -289,7 +281,7 @@ int store_cert_block_insert(store_tx_t *tx, store_cert_block_t *b, fy_err_t *e)
     sqlite3_bind_int64(s, 3, b->first);
     sqlite3_bind_int64(s, 4, b->last);
     sqlite3_bind_int64(s, 5, b->first);
-    bind_ref(s, 6, b->created_by);
+    sq_bind_ref(s, 6, b->created_by);
     sqlite3_bind_int64(s, 7, b->created_at);
     if (sq_step_done(tx, s, e))
         return -1;
@@ -386,7 +378,7 @@ int store_cert_number_take(store_tx_t *tx, int64_t block_id, int64_t seq, const 
     sq_bind_text(s, 1, number);
     sqlite3_bind_int64(s, 2, block_id);
     sq_bind_text(s, 3, status);
-    bind_ref(s, 4, certificate_id);
+    sq_bind_ref(s, 4, certificate_id);
     sqlite3_bind_int64(s, 5, at);
     if (strcmp(status, "voided") == 0)
         sqlite3_bind_int64(s, 6, at);
@@ -499,16 +491,16 @@ int store_birth_cert_insert(store_tx_t *tx, store_birth_cert_t *c, fy_err_t *e)
     sq_bind_text(s, 11, c->printed);
     sq_bind_text(s, 12, c->delivery_institution_id);
     sq_bind_text(s, 13, c->issuing_institution_id);
-    bind_ref(s, 14, c->applied_by);
+    sq_bind_ref(s, 14, c->applied_by);
     sqlite3_bind_int64(s, 15, c->applied_at);
-    bind_ref(s, 16, c->issued_by);
+    sq_bind_ref(s, 16, c->issued_by);
     bind_opt_i64(s, 17, c->issued_at, c->issued_at != 0);
     bind_opt_i64(s, 18, c->issued_on, c->issued_at != 0);
-    bind_ref(s, 19, c->voided_by);
+    sq_bind_ref(s, 19, c->voided_by);
     bind_opt_i64(s, 20, c->voided_at, c->voided_at != 0);
     sq_bind_text(s, 21, c->void_reason);
-    bind_ref(s, 22, c->previous_id);
-    bind_ref(s, 23, c->next_id);
+    sq_bind_ref(s, 22, c->previous_id);
+    sq_bind_ref(s, 23, c->next_id);
     sq_bind_text(s, 24, c->reason);
     sqlite3_bind_int64(s, 25, c->created_at);
     sqlite3_bind_int64(s, 26, c->updated_at ? c->updated_at : c->created_at);
@@ -574,13 +566,13 @@ int store_birth_cert_update(store_tx_t *tx, store_birth_cert_t *c, fy_err_t *e)
     sq_bind_text(s, 5, c->father);
     sq_bind_text(s, 6, c->printed);
     sq_bind_text(s, 7, c->issuing_institution_id);
-    bind_ref(s, 8, c->issued_by);
+    sq_bind_ref(s, 8, c->issued_by);
     bind_opt_i64(s, 9, c->issued_at, c->issued_at != 0);
     bind_opt_i64(s, 10, c->issued_on, c->issued_at != 0);
-    bind_ref(s, 11, c->voided_by);
+    sq_bind_ref(s, 11, c->voided_by);
     bind_opt_i64(s, 12, c->voided_at, c->voided_at != 0);
     sq_bind_text(s, 13, c->void_reason);
-    bind_ref(s, 14, c->next_id);
+    sq_bind_ref(s, 14, c->next_id);
     sqlite3_bind_int64(s, 15, c->updated_at);
     sqlite3_bind_int64(s, 16, c->id);
     sqlite3_bind_int64(s, 17, c->version);
@@ -735,7 +727,7 @@ int store_birth_service_insert(store_tx_t *tx, store_birth_service_t *b, fy_err_
         sq_bind_text(s, 4, b->steps[i].status);
         sq_bind_text(s, 5, b->steps[i].detail);
         sqlite3_bind_int64(s, 6, b->steps[i].updated_at);
-        bind_ref(s, 7, b->steps[i].updated_by);
+        sq_bind_ref(s, 7, b->steps[i].updated_by);
         if (sq_step_done(tx, s, e))
             return -1;
     }
@@ -787,7 +779,7 @@ int store_birth_service_step_set(store_tx_t *tx, int64_t id, const store_bs_step
     sq_bind_text(s, 1, st->status);
     sq_bind_text(s, 2, st->detail);
     sqlite3_bind_int64(s, 3, st->updated_at);
-    bind_ref(s, 4, st->updated_by);
+    sq_bind_ref(s, 4, st->updated_by);
     sqlite3_bind_int64(s, 5, id);
     sq_bind_text(s, 6, st->step);
     if (sq_step_done(tx, s, e))

@@ -5,27 +5,6 @@
 #include "base/buf.h"
 #include "store/sqlite_int.h"
 
-static void bind_opt_int(sqlite3_stmt *s, int idx, int v)
-{
-    if (v < 0)
-        sqlite3_bind_null(s, idx);
-    else
-        sqlite3_bind_int(s, idx, v);
-}
-
-static int col_opt_int(sqlite3_stmt *s, int col)
-{
-    return sqlite3_column_type(s, col) == SQLITE_NULL ? -1 : sqlite3_column_int(s, col);
-}
-
-static void bind_ref(sqlite3_stmt *s, int idx, int64_t v)
-{
-    if (v > 0)
-        sqlite3_bind_int64(s, idx, v);
-    else
-        sqlite3_bind_null(s, idx);
-}
-
 /* ---- checks ------------------------------------------------------------ */
 
 #define CHECK_COLS                                                                                                     \
@@ -54,8 +33,8 @@ static void read_check(store_tx_t *tx, sqlite3_stmt *s, void *row)
     c->measured = sq_text(tx, s, i++);
     c->head_cm = sq_double(s, i++);
     c->hb_g_l = sq_double(s, i++);
-    c->teeth_erupted = col_opt_int(s, i++);
-    c->caries = col_opt_int(s, i++);
+    c->teeth_erupted = sq_col_opt_int(s, i++);
+    c->caries = sq_col_opt_int(s, i++);
     c->vision_left = sq_text(tx, s, i++);
     c->vision_right = sq_text(tx, s, i++);
     c->hearing = sq_text(tx, s, i++);
@@ -104,14 +83,14 @@ int store_child_check_insert(store_tx_t *tx, store_child_check_t *c, fy_err_t *e
     else
         sqlite3_bind_null(s, i++);
     sq_bind_text(s, i++, c->institution_id);
-    bind_ref(s, i++, c->user_id);
+    sq_bind_ref(s, i++, c->user_id);
     sq_bind_double(s, i++, c->weight_kg);
     sq_bind_double(s, i++, c->length_cm);
     sq_bind_text(s, i++, c->measured);
     sq_bind_double(s, i++, c->head_cm);
     sq_bind_double(s, i++, c->hb_g_l);
-    bind_opt_int(s, i++, c->teeth_erupted);
-    bind_opt_int(s, i++, c->caries);
+    sq_bind_opt_int(s, i++, c->teeth_erupted);
+    sq_bind_opt_int(s, i++, c->caries);
     sq_bind_text(s, i++, c->vision_left);
     sq_bind_text(s, i++, c->vision_right);
     sq_bind_text(s, i++, c->hearing);
@@ -330,7 +309,7 @@ int store_dev_referrals_close(store_tx_t *tx, int64_t child_id, fy_date_t on, in
     if (!s)
         return -1;
     sqlite3_bind_int(s, 1, on);
-    bind_ref(s, 2, record_id);
+    sq_bind_ref(s, 2, record_id);
     sqlite3_bind_int64(s, 3, child_id);
     sqlite3_bind_int(s, 4, on);
     int rc = sqlite3_step(s);
@@ -372,12 +351,12 @@ int store_autism_insert(store_tx_t *tx, store_autism_t *r, fy_err_t *e)
     sqlite3_bind_int(s, 3, r->date);
     sq_bind_text(s, 4, r->institution_id);
     sq_bind_text(s, 5, r->instrument);
-    bind_opt_int(s, 6, r->score);
+    sq_bind_opt_int(s, 6, r->score);
     sq_bind_text(s, 7, r->result);
     sq_bind_text(s, 8, r->detail);
     sq_bind_text(s, 9, r->notes);
-    bind_ref(s, 10, r->check_id);
-    bind_ref(s, 11, r->user_id);
+    sq_bind_ref(s, 10, r->check_id);
+    sq_bind_ref(s, 11, r->user_id);
     sqlite3_bind_int64(s, 12, r->created_at);
     int rc = sqlite3_step(s);
     if (rc != SQLITE_DONE)
@@ -395,7 +374,7 @@ static void read_autism(store_tx_t *tx, sqlite3_stmt *s, void *row)
     r->date = (fy_date_t)sqlite3_column_int(s, 3);
     r->institution_id = sq_text(tx, s, 4);
     r->instrument = sq_text(tx, s, 5);
-    r->score = col_opt_int(s, 6);
+    r->score = sq_col_opt_int(s, 6);
     r->result = sq_text(tx, s, 7);
     r->detail = sq_text(tx, s, 8);
     r->notes = sq_text(tx, s, 9);
@@ -440,8 +419,8 @@ static void read_child_row(store_tx_t *tx, sqlite3_stmt *s, store_child_t *c)
     c->weight_g = sqlite3_column_int(s, 10);
     c->length_cm = sq_double(s, 11);
     c->head_cm = sq_double(s, 12);
-    c->apgar_1 = col_opt_int(s, 13);
-    c->apgar_5 = col_opt_int(s, 14);
+    c->apgar_1 = sq_col_opt_int(s, 13);
+    c->apgar_5 = sq_col_opt_int(s, 14);
     c->outcome = sq_text(tx, s, 15);
     c->defects = sq_text(tx, s, 16);
     c->residence_district = sq_text(tx, s, 17);

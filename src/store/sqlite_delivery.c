@@ -2,30 +2,6 @@
 #include "base/buf.h"
 #include "store/sqlite_int.h"
 
-/* An int whose -1 means unknown: NULL in the table. */
-static void bind_opt_int(sqlite3_stmt *s, int idx, int v)
-{
-    if (v == -1)
-        sqlite3_bind_null(s, idx);
-    else
-        sqlite3_bind_int(s, idx, v);
-}
-
-static int col_opt_int(sqlite3_stmt *s, int col)
-{
-    return sqlite3_column_type(s, col) == SQLITE_NULL ? -1 : sqlite3_column_int(s, col);
-}
-
-/* A reference (user, visit, task) whose 0 means none: NULL in the table,
- * read back as 0. */
-static void bind_ref(sqlite3_stmt *s, int idx, int64_t v)
-{
-    if (v > 0)
-        sqlite3_bind_int64(s, idx, v);
-    else
-        sqlite3_bind_null(s, idx);
-}
-
 /* ---- deliveries ------------------------------------------------------ */
 
 #define DELIVERY_COLS                                                                                              \
@@ -44,7 +20,7 @@ static void read_delivery(store_tx_t *tx, sqlite3_stmt *s, store_delivery_t *d)
     d->mode = sq_text(tx, s, 7);
     d->cs_indication = sq_text(tx, s, 8);
     d->epidural = sqlite3_column_int(s, 9) != 0;
-    d->blood_loss_ml = col_opt_int(s, 10);
+    d->blood_loss_ml = sq_col_opt_int(s, 10);
     d->complications = sq_text(tx, s, 11);
     d->babies = sqlite3_column_int(s, 12);
     d->user_id = sqlite3_column_int64(s, 13);
@@ -69,10 +45,10 @@ int store_delivery_insert(store_tx_t *tx, store_delivery_t *d, fy_err_t *e)
     sq_bind_text(s, 7, d->mode);
     sq_bind_text(s, 8, d->cs_indication);
     sqlite3_bind_int(s, 9, d->epidural ? 1 : 0);
-    bind_opt_int(s, 10, d->blood_loss_ml);
+    sq_bind_opt_int(s, 10, d->blood_loss_ml);
     sq_bind_text(s, 11, d->complications);
     sqlite3_bind_int(s, 12, d->babies);
-    bind_ref(s, 13, d->user_id);
+    sq_bind_ref(s, 13, d->user_id);
     sqlite3_bind_int64(s, 14, d->created_at);
     int rc = sqlite3_step(s);
     if (rc != SQLITE_DONE)
@@ -120,8 +96,8 @@ static void read_child(store_tx_t *tx, sqlite3_stmt *s, void *row)
     c->weight_g = sqlite3_column_int(s, 10);
     c->length_cm = sq_double(s, 11);
     c->head_cm = sq_double(s, 12);
-    c->apgar_1 = col_opt_int(s, 13);
-    c->apgar_5 = col_opt_int(s, 14);
+    c->apgar_1 = sq_col_opt_int(s, 13);
+    c->apgar_5 = sq_col_opt_int(s, 14);
     c->outcome = sq_text(tx, s, 15);
     c->defects = sq_text(tx, s, 16);
     c->residence_district = sq_text(tx, s, 17);
@@ -152,8 +128,8 @@ int store_child_insert(store_tx_t *tx, store_child_t *c, fy_err_t *e)
     sqlite3_bind_int(s, 10, c->weight_g);
     sq_bind_double(s, 11, c->length_cm);
     sq_bind_double(s, 12, c->head_cm);
-    bind_opt_int(s, 13, c->apgar_1);
-    bind_opt_int(s, 14, c->apgar_5);
+    sq_bind_opt_int(s, 13, c->apgar_1);
+    sq_bind_opt_int(s, 14, c->apgar_5);
     sq_bind_text(s, 15, c->outcome);
     sq_bind_text(s, 16, c->defects);
     sq_bind_text(s, 17, c->residence_district);
@@ -255,7 +231,7 @@ int store_pp_task_insert(store_tx_t *tx, store_pp_task_t *t, fy_err_t *e)
     sqlite3_bind_int(s, 4, t->due_from);
     sqlite3_bind_int(s, 5, t->due_to);
     sq_bind_text(s, 6, t->status);
-    bind_ref(s, 7, t->visit_id);
+    sq_bind_ref(s, 7, t->visit_id);
     int rc = sqlite3_step(s);
     if (rc != SQLITE_DONE)
         return sq_fail(tx, rc, e);
@@ -286,7 +262,7 @@ int store_pp_task_update(store_tx_t *tx, const store_pp_task_t *t, fy_err_t *e)
     if (!s)
         return -1;
     sq_bind_text(s, 1, t->status);
-    bind_ref(s, 2, t->visit_id);
+    sq_bind_ref(s, 2, t->visit_id);
     sqlite3_bind_int64(s, 3, t->id);
     int rc = sqlite3_step(s);
     if (rc != SQLITE_DONE)
@@ -310,7 +286,7 @@ static void read_pp_visit(store_tx_t *tx, sqlite3_stmt *s, void *row)
     v->sbp = sq_double(s, 4);
     v->dbp = sq_double(s, 5);
     v->findings = sq_text(tx, s, 6);
-    v->epds_score = col_opt_int(s, 7);
+    v->epds_score = sq_col_opt_int(s, 7);
     v->declared_factors = sq_text(tx, s, 8);
     v->institution_id = sq_text(tx, s, 9);
     v->user_id = sqlite3_column_int64(s, 10);
@@ -333,11 +309,11 @@ int store_pp_visit_insert(store_tx_t *tx, store_pp_visit_t *v, fy_err_t *e)
     sq_bind_double(s, 4, v->sbp);
     sq_bind_double(s, 5, v->dbp);
     sq_bind_text(s, 6, v->findings);
-    bind_opt_int(s, 7, v->epds_score);
+    sq_bind_opt_int(s, 7, v->epds_score);
     sq_bind_text(s, 8, v->declared_factors);
     sq_bind_text(s, 9, v->institution_id);
-    bind_ref(s, 10, v->user_id);
-    bind_ref(s, 11, v->task_id);
+    sq_bind_ref(s, 10, v->user_id);
+    sq_bind_ref(s, 11, v->task_id);
     sqlite3_bind_int64(s, 12, v->created_at);
     int rc = sqlite3_step(s);
     if (rc != SQLITE_DONE)

@@ -78,6 +78,15 @@ void sq_scope_where(buf_t *sql, const scope_t *sc);
 void sq_bind_scope(sqlite3_stmt *s, const scope_t *sc);
 /* Binds a text to a named parameter when the statement has it. */
 void sq_bind_named(sqlite3_stmt *s, const char *name, const char *v);
+/* NULL unless has. */
+void sq_bind_int_or_null(sqlite3_stmt *s, int idx, bool has, int64_t v);
+/* An id, or an instant, whose 0 means none: NULL in the table, read back
+ * as 0. */
+void sq_bind_ref(sqlite3_stmt *s, int idx, int64_t v);
+/* An optional small number whose negative (-1) means unknown: NULL in the
+ * table, read back as -1. */
+void sq_bind_opt_int(sqlite3_stmt *s, int idx, int v);
+int sq_col_opt_int(sqlite3_stmt *s, int col);
 /* A double or NULL for NaN. */
 void sq_bind_double(sqlite3_stmt *s, int idx, double v);
 double sq_double(sqlite3_stmt *s, int col); /* NaN for NULL */

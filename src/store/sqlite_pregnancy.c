@@ -62,14 +62,6 @@ static void read_preg(store_tx_t *tx, sqlite3_stmt *s, int o, store_pregnancy_t 
     p->version = sqlite3_column_int64(s, o + 35);
 }
 
-static void bind_int_or_null(sqlite3_stmt *s, int idx, bool has, int64_t v)
-{
-    if (has)
-        sqlite3_bind_int64(s, idx, v);
-    else
-        sqlite3_bind_null(s, idx);
-}
-
 int store_pregnancy_insert(store_tx_t *tx, store_pregnancy_t *p, fy_err_t *e)
 {
     store_pregnancy_t open;
@@ -109,7 +101,7 @@ int store_pregnancy_insert(store_tx_t *tx, store_pregnancy_t *p, fy_err_t *e)
     sqlite3_bind_int(s, i++, p->parity);
     sqlite3_bind_int(s, i++, p->previous_caesareans);
     sqlite3_bind_int(s, i++, p->other_uterine_operations);
-    bind_int_or_null(s, i++, p->has_last_uterine_surgery, p->last_uterine_surgery_date);
+    sq_bind_int_or_null(s, i++, p->has_last_uterine_surgery, p->last_uterine_surgery_date);
     sqlite3_bind_int(s, i++, p->previous_miscarriages);
     sqlite3_bind_int(s, i++, p->assisted_reproduction);
     sqlite3_bind_int(s, i++, p->fetuses);
@@ -119,7 +111,7 @@ int store_pregnancy_insert(store_tx_t *tx, store_pregnancy_t *p, fy_err_t *e)
     sq_bind_text(s, i++, p->declared_factors ? p->declared_factors : "[]");
     sq_bind_text(s, i++, p->color ? p->color : "green");
     sqlite3_bind_int(s, i++, p->purple);
-    bind_int_or_null(s, i++, p->has_next_check, p->next_check_on);
+    sq_bind_int_or_null(s, i++, p->has_next_check, p->next_check_on);
     sqlite3_bind_int64(s, i++, p->created_by);
     sqlite3_bind_int64(s, i++, p->created_at);
     sqlite3_bind_int64(s, i++, p->created_at);
@@ -201,14 +193,14 @@ int store_pregnancy_update(store_tx_t *tx, store_pregnancy_t *p, fy_err_t *e)
         return sq_fail(tx, rc, e);
     sq_bind_named(s, ":status", p->status);
     sq_bind_named(s, ":outcome", p->outcome);
-    bind_int_or_null(s, sqlite3_bind_parameter_index(s, ":ended"), p->has_ended, p->ended_on);
+    sq_bind_int_or_null(s, sqlite3_bind_parameter_index(s, ":ended"), p->has_ended, p->ended_on);
     sq_bind_named(s, ":dinst", p->delivery_institution_id);
     sq_bind_named(s, ":declared", p->declared_factors ? p->declared_factors : "[]");
     sq_bind_named(s, ":color", p->color);
     sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":purple"), p->purple);
-    bind_int_or_null(s, sqlite3_bind_parameter_index(s, ":ra"), p->risk_assessment_id > 0, p->risk_assessment_id);
+    sq_bind_int_or_null(s, sqlite3_bind_parameter_index(s, ":ra"), p->risk_assessment_id > 0, p->risk_assessment_id);
     sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":overdue"), p->overdue);
-    bind_int_or_null(s, sqlite3_bind_parameter_index(s, ":check"), p->has_next_check, p->next_check_on);
+    sq_bind_int_or_null(s, sqlite3_bind_parameter_index(s, ":check"), p->has_next_check, p->next_check_on);
     sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":updated"), p->updated_at);
     sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), p->id);
     rc = sqlite3_step(s);
@@ -381,7 +373,7 @@ int store_visit_insert(store_tx_t *tx, store_visit_t *v, fy_err_t *e)
     sq_bind_text(s, i++, v->kind);
     sqlite3_bind_int(s, i++, v->date);
     sqlite3_bind_int(s, i++, v->ga_days);
-    bind_int_or_null(s, i++, v->window_seq > 0, v->window_seq);
+    sq_bind_int_or_null(s, i++, v->window_seq > 0, v->window_seq);
     sq_bind_text(s, i++, v->institution_id);
     sqlite3_bind_int64(s, i++, v->user_id);
     for (int m = 0; m < ANC_N_MEASURES; m++)
@@ -393,7 +385,7 @@ int store_visit_insert(store_tx_t *tx, store_visit_t *v, fy_err_t *e)
     sq_bind_text(s, i++, v->urine_protein);
     sq_bind_text(s, i++, v->declared_factors);
     sq_bind_text(s, i++, v->notes);
-    bind_int_or_null(s, i++, v->has_next_appointment, v->next_appointment);
+    sq_bind_int_or_null(s, i++, v->has_next_appointment, v->next_appointment);
     sqlite3_bind_int64(s, i++, v->created_at);
     if (sq_step_done(tx, s, e))
         return -1;
@@ -460,7 +452,7 @@ int store_risk_insert(store_tx_t *tx, store_risk_t *r, fy_err_t *e)
     sqlite3_bind_int(s, 3, r->on_date);
     sqlite3_bind_int64(s, 4, r->user_id);
     sq_bind_text(s, 5, r->trigger);
-    bind_int_or_null(s, 6, r->trigger_id > 0, r->trigger_id);
+    sq_bind_int_or_null(s, 6, r->trigger_id > 0, r->trigger_id);
     sq_bind_text(s, 7, r->color);
     sqlite3_bind_int(s, 8, r->purple);
     sq_bind_text(s, 9, r->factors);
@@ -557,7 +549,7 @@ int store_case_update(store_tx_t *tx, const store_case_t *c, fy_err_t *e)
     sq_bind_text(s, 1, c->max_color);
     sq_bind_text(s, 2, c->owner_institution);
     sq_bind_text(s, 3, c->state);
-    bind_int_or_null(s, 4, c->closed_at > 0, c->closed_at);
+    sq_bind_int_or_null(s, 4, c->closed_at > 0, c->closed_at);
     sqlite3_bind_int64(s, 5, c->id);
     return sq_step_done(tx, s, e);
 }

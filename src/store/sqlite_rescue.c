@@ -5,22 +5,6 @@
 
 #include "store/sqlite_int.h"
 
-static void bind_ms(sqlite3_stmt *s, int idx, int64_t ms)
-{
-    if (ms)
-        sqlite3_bind_int64(s, idx, ms);
-    else
-        sqlite3_bind_null(s, idx);
-}
-
-static void bind_id(sqlite3_stmt *s, int idx, int64_t id)
-{
-    if (id > 0)
-        sqlite3_bind_int64(s, idx, id);
-    else
-        sqlite3_bind_null(s, idx);
-}
-
 /* ---- the network --------------------------------------------------------- */
 
 int store_rescue_network_count(store_tx_t *tx, int64_t *count, fy_err_t *e)
@@ -83,7 +67,7 @@ int store_rescue_network_insert(store_tx_t *tx, store_rescue_network_t *n, fy_er
     sq_bind_text(s, 6, net->rule);
     sq_bind_text(s, 7, net->rule_zh);
     sq_bind_text(s, 8, order_text(tx, net));
-    bind_id(s, 9, n->created_by);
+    sq_bind_ref(s, 9, n->created_by);
     sqlite3_bind_int64(s, 10, n->created_at);
     if (sq_step_done(tx, s, e))
         return -1;
@@ -278,8 +262,8 @@ int store_referral_insert(store_tx_t *tx, store_referral_t *r, fy_err_t *e)
     sq_bind_text(s, i++, r->kind);
     sq_bind_text(s, i++, r->type);
     sqlite3_bind_int64(s, i++, r->woman_id);
-    bind_id(s, i++, r->pregnancy_id);
-    bind_id(s, i++, r->child_id);
+    sq_bind_ref(s, i++, r->pregnancy_id);
+    sq_bind_ref(s, i++, r->child_id);
     sq_bind_text(s, i++, r->from_institution_id);
     sq_bind_text(s, i++, r->from_district);
     sq_bind_text(s, i++, r->patient_district);
@@ -295,7 +279,7 @@ int store_referral_insert(store_tx_t *tx, store_referral_t *r, fy_err_t *e)
     sqlite3_bind_int64(s, i++, r->requested_at);
     sqlite3_bind_int64(s, i++, r->center_requested_at ? r->center_requested_at : r->requested_at);
     sqlite3_bind_int64(s, i++, r->last_at ? r->last_at : r->requested_at);
-    bind_id(s, i++, r->created_by);
+    sq_bind_ref(s, i++, r->created_by);
     sqlite3_bind_int64(s, i++, r->created_at);
     sqlite3_bind_int64(s, i++, r->created_at);
     if (sq_step_done(tx, s, e))
@@ -342,10 +326,10 @@ int store_referral_update(store_tx_t *tx, store_referral_t *r, fy_err_t *e)
     sq_bind_text(s, i++, r->outcome);
     sqlite3_bind_int(s, i++, r->redirects);
     sqlite3_bind_int64(s, i++, r->center_requested_at);
-    bind_ms(s, i++, r->accepted_at);
-    bind_ms(s, i++, r->in_transit_at);
-    bind_ms(s, i++, r->arrived_at);
-    bind_ms(s, i++, r->closed_at);
+    sq_bind_ref(s, i++, r->accepted_at);
+    sq_bind_ref(s, i++, r->in_transit_at);
+    sq_bind_ref(s, i++, r->arrived_at);
+    sq_bind_ref(s, i++, r->closed_at);
     sqlite3_bind_int64(s, i++, r->last_at);
     sqlite3_bind_int64(s, i++, r->updated_at);
     sqlite3_bind_int64(s, i++, r->id);
@@ -377,7 +361,7 @@ int store_referral_event_insert(store_tx_t *tx, store_referral_event_t *ev, fy_e
     sq_bind_text(s, 6, ev->to_center_id);
     sq_bind_text(s, 7, ev->outcome);
     sq_bind_text(s, 8, ev->note);
-    bind_id(s, 9, ev->user_id);
+    sq_bind_ref(s, 9, ev->user_id);
     sq_bind_text(s, 10, ev->username);
     sqlite3_bind_int64(s, 11, ev->recorded_at);
     if (sq_step_done(tx, s, e))
@@ -580,18 +564,18 @@ int store_critical_event_insert(store_tx_t *tx, store_critical_event_t *ev, fy_e
     int i = 1;
     sq_bind_text(s, i++, ev->kind);
     sqlite3_bind_int64(s, i++, ev->woman_id);
-    bind_id(s, i++, ev->child_id);
-    bind_id(s, i++, ev->pregnancy_id);
+    sq_bind_ref(s, i++, ev->child_id);
+    sq_bind_ref(s, i++, ev->pregnancy_id);
     sqlite3_bind_int(s, i++, ev->closed_pregnancy);
     sqlite3_bind_int64(s, i++, ev->occurred_at);
     sqlite3_bind_int64(s, i++, ev->reported_at);
-    bind_ms(s, i++, ev->report_within_ms);
+    sq_bind_ref(s, i++, ev->report_within_ms);
     sqlite3_bind_int(s, i++, ev->late);
     sq_bind_text(s, i++, ev->cause);
     sq_bind_text(s, i++, ev->place);
     sq_bind_text(s, i++, ev->district);
     sq_bind_text(s, i++, ev->institution_id);
-    bind_id(s, i++, ev->reported_by);
+    sq_bind_ref(s, i++, ev->reported_by);
     sqlite3_bind_int64(s, i++, ev->created_at);
     if (sq_step_done(tx, s, e))
         return -1;
@@ -648,7 +632,7 @@ int store_critical_event_review(store_tx_t *tx, const store_critical_event_t *ev
     sq_bind_text(s, 3, ev->review_conclusion);
     sq_bind_text(s, 4, ev->preventability);
     sq_bind_text(s, 5, ev->review_factors ? ev->review_factors : "[]");
-    bind_id(s, 6, ev->reviewed_by);
+    sq_bind_ref(s, 6, ev->reviewed_by);
     sqlite3_bind_int64(s, 7, ev->review_recorded_at);
     sqlite3_bind_int64(s, 8, ev->id);
     if (sq_step_done(tx, s, e))
