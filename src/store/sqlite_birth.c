@@ -109,37 +109,6 @@ int store_screening_diagnose(store_tx_t *tx, const store_screening_t *x, fy_err_
 
 /* ---- the recall work list --------------------------------------------- */
 
-#define RC_CHILD_COLS                                                                                                  \
-    "c.id, c.mother_id, c.pregnancy_id, c.delivery_id, c.birth_order, c.name, c.sex, c.born_at, c.birth_date,"         \
-    " c.ga_days, c.weight_g, c.length_cm, c.head_cm, c.apgar_1, c.apgar_5, c.outcome, c.defects,"                      \
-    " c.residence_district, c.created_at, c.updated_at, c.version"
-#define RC_CHILD_NCOLS 21
-
-static void read_child_cols(store_tx_t *tx, sqlite3_stmt *s, int o, store_child_t *c)
-{
-    c->id = sqlite3_column_int64(s, o + 0);
-    c->mother_id = sqlite3_column_int64(s, o + 1);
-    c->pregnancy_id = sqlite3_column_int64(s, o + 2);
-    c->delivery_id = sqlite3_column_int64(s, o + 3);
-    c->birth_order = sqlite3_column_int(s, o + 4);
-    c->name = sq_text(tx, s, o + 5);
-    c->sex = sqlite3_column_int(s, o + 6);
-    c->born_at = sqlite3_column_int64(s, o + 7);
-    c->birth_date = (fy_date_t)sqlite3_column_int(s, o + 8);
-    c->ga_days = sqlite3_column_int(s, o + 9);
-    c->weight_g = sqlite3_column_int(s, o + 10);
-    c->length_cm = sq_double(s, o + 11);
-    c->head_cm = sq_double(s, o + 12);
-    c->apgar_1 = sqlite3_column_type(s, o + 13) == SQLITE_NULL ? -1 : sqlite3_column_int(s, o + 13);
-    c->apgar_5 = sqlite3_column_type(s, o + 14) == SQLITE_NULL ? -1 : sqlite3_column_int(s, o + 14);
-    c->outcome = sq_text(tx, s, o + 15);
-    c->defects = sq_text(tx, s, o + 16);
-    c->residence_district = sq_text(tx, s, o + 17);
-    c->created_at = sqlite3_column_int64(s, o + 18);
-    c->updated_at = sqlite3_column_int64(s, o + 19);
-    c->version = sqlite3_column_int64(s, o + 20);
-}
-
 /* A child lacks a counted screening of a kind. */
 #define MISSING(kind)                                                                                                  \
     "NOT EXISTS (SELECT 1 FROM screenings x WHERE x.child_id = c.id AND x.kind = '" kind "'"                           \
@@ -165,7 +134,7 @@ int store_screening_recall(store_tx_t *tx, const store_recall_query_t *q, store_
     if (q->which != 2) {
         buf_puts(
             &u,
-            "SELECT 0 AS item, s.created_at AS k1, s.id AS k2, " RC_CHILD_COLS ", w.name, w.id_number, " SCR_COLS
+            "SELECT 0 AS item, s.created_at AS k1, s.id AS k2, " SQ_CHILD_COLS ", w.name, w.id_number, " SCR_COLS
             ", " MISSING("metabolic") ", " MISSING(
                 "hearing") " FROM screenings s JOIN children c ON c.id = s.child_id JOIN women w ON w.id = c.mother_id"
                            " WHERE s.recall = 'open'");
@@ -176,7 +145,7 @@ int store_screening_recall(store_tx_t *tx, const store_recall_query_t *q, store_
     if (q->which == 0)
         buf_puts(&u, " UNION ALL ");
     if (q->which != 1) {
-        buf_puts(&u, "SELECT 1 AS item, c.birth_date AS k1, c.id AS k2, " RC_CHILD_COLS ", w.name, w.id_number, ");
+        buf_puts(&u, "SELECT 1 AS item, c.birth_date AS k1, c.id AS k2, " SQ_CHILD_COLS ", w.name, w.id_number, ");
         for (int i = 0; i < SCR_NCOLS; i++)
             buf_puts(&u, i ? ", NULL" : "NULL");
         buf_puts(&u, ", " MISSING("metabolic") ", " MISSING(
@@ -214,8 +183,8 @@ int store_screening_recall(store_tx_t *tx, const store_recall_query_t *q, store_
         store_recall_row_t *r = &(*out)[(*n)++];
         r->unscreened = sqlite3_column_int(s, 0) == 1;
         int o = 3;
-        read_child_cols(tx, s, o, &r->child);
-        o += RC_CHILD_NCOLS;
+        sq_read_child(tx, s, o, &r->child);
+        o += SQ_CHILD_NCOLS;
         r->mother_name = sq_text(tx, s, o++);
         r->mother_id_number = sq_text(tx, s, o++);
         if (!r->unscreened)

@@ -396,39 +396,6 @@ int store_autism_of(store_tx_t *tx, int64_t child_id, store_autism_t **out, int 
 
 /* ---- work lists ------------------------------------------------------------ */
 
-/* The children columns, in the order read_child_row reads them (the same
- * set sqlite_delivery.c reads; kept here so that this file stands alone). */
-#define CHILD_ROW_COLS                                                                                                 \
-    "c.id, c.mother_id, c.pregnancy_id, c.delivery_id, c.birth_order, c.name, c.sex, c.born_at, c.birth_date,"         \
-    " c.ga_days, c.weight_g, c.length_cm, c.head_cm, c.apgar_1, c.apgar_5, c.outcome, c.defects,"                      \
-    " c.residence_district, c.created_at, c.updated_at, c.version"
-#define CHILD_ROW_NCOLS 21
-
-static void read_child_row(store_tx_t *tx, sqlite3_stmt *s, store_child_t *c)
-{
-    c->id = sqlite3_column_int64(s, 0);
-    c->mother_id = sqlite3_column_int64(s, 1);
-    c->pregnancy_id = sqlite3_column_int64(s, 2);
-    c->delivery_id = sqlite3_column_int64(s, 3);
-    c->birth_order = sqlite3_column_int(s, 4);
-    c->name = sq_text(tx, s, 5);
-    c->sex = sqlite3_column_int(s, 6);
-    c->born_at = sqlite3_column_int64(s, 7);
-    c->birth_date = (fy_date_t)sqlite3_column_int(s, 8);
-    c->ga_days = sqlite3_column_int(s, 9);
-    c->weight_g = sqlite3_column_int(s, 10);
-    c->length_cm = sq_double(s, 11);
-    c->head_cm = sq_double(s, 12);
-    c->apgar_1 = sq_col_opt_int(s, 13);
-    c->apgar_5 = sq_col_opt_int(s, 14);
-    c->outcome = sq_text(tx, s, 15);
-    c->defects = sq_text(tx, s, 16);
-    c->residence_district = sq_text(tx, s, 17);
-    c->created_at = sqlite3_column_int64(s, 18);
-    c->updated_at = sqlite3_column_int64(s, 19);
-    c->version = sqlite3_column_int64(s, 20);
-}
-
 int store_child_worklist(store_tx_t *tx, const store_child_worklist_query_t *q, store_child_row_t **out, int *n,
                          int64_t *total, fy_err_t *e)
 {
@@ -450,7 +417,7 @@ int store_child_worklist(store_tx_t *tx, const store_child_worklist_query_t *q, 
     sq_scope_where(&from, q->scope);
     const char *sqls[2] = {
         arena_printf(tx->arena, "SELECT count(*)%s", from.p),
-        arena_printf(tx->arena, "SELECT " CHILD_ROW_COLS ", w.name, w.id_number, w.phone%s%s%s LIMIT %d OFFSET %d",
+        arena_printf(tx->arena, "SELECT " SQ_CHILD_COLS ", w.name, w.id_number, w.phone%s%s%s LIMIT %d OFFSET %d",
                      cols, from.p, order, q->limit, q->offset)};
     buf_free(&from);
     for (int pass = 0; pass < 2; pass++) {
@@ -468,8 +435,8 @@ int store_child_worklist(store_tx_t *tx, const store_child_worklist_query_t *q, 
             *n = 0;
             while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < q->limit) {
                 store_child_row_t *r = &(*out)[(*n)++];
-                read_child_row(tx, s, &r->c);
-                int c = CHILD_ROW_NCOLS;
+                sq_read_child(tx, s, 0, &r->c);
+                int c = SQ_CHILD_NCOLS;
                 r->mother_name = sq_text(tx, s, c++);
                 r->mother_id_number = sq_text(tx, s, c++);
                 r->mother_phone = sq_text(tx, s, c++);

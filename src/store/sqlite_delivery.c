@@ -75,36 +75,32 @@ int store_delivery_of(store_tx_t *tx, int64_t pregnancy_id, store_delivery_t *ou
 
 /* ---- children -------------------------------------------------------- */
 
-#define CHILD_COLS                                                                                                 \
-    "c.id, c.mother_id, c.pregnancy_id, c.delivery_id, c.birth_order, c.name, c.sex, c.born_at, c.birth_date,"     \
-    " c.ga_days, c.weight_g, c.length_cm, c.head_cm, c.apgar_1, c.apgar_5, c.outcome, c.defects,"                 \
-    " c.residence_district, c.created_at, c.updated_at, c.version"
-
-static void read_child(store_tx_t *tx, sqlite3_stmt *s, void *row)
+void sq_read_child(store_tx_t *tx, sqlite3_stmt *s, int o, store_child_t *c)
 {
-    store_child_t *c = row;
-    c->id = sqlite3_column_int64(s, 0);
-    c->mother_id = sqlite3_column_int64(s, 1);
-    c->pregnancy_id = sqlite3_column_int64(s, 2);
-    c->delivery_id = sqlite3_column_int64(s, 3);
-    c->birth_order = sqlite3_column_int(s, 4);
-    c->name = sq_text(tx, s, 5);
-    c->sex = sqlite3_column_int(s, 6);
-    c->born_at = sqlite3_column_int64(s, 7);
-    c->birth_date = (fy_date_t)sqlite3_column_int(s, 8);
-    c->ga_days = sqlite3_column_int(s, 9);
-    c->weight_g = sqlite3_column_int(s, 10);
-    c->length_cm = sq_double(s, 11);
-    c->head_cm = sq_double(s, 12);
-    c->apgar_1 = sq_col_opt_int(s, 13);
-    c->apgar_5 = sq_col_opt_int(s, 14);
-    c->outcome = sq_text(tx, s, 15);
-    c->defects = sq_text(tx, s, 16);
-    c->residence_district = sq_text(tx, s, 17);
-    c->created_at = sqlite3_column_int64(s, 18);
-    c->updated_at = sqlite3_column_int64(s, 19);
-    c->version = sqlite3_column_int64(s, 20);
+    c->id = sqlite3_column_int64(s, o + 0);
+    c->mother_id = sqlite3_column_int64(s, o + 1);
+    c->pregnancy_id = sqlite3_column_int64(s, o + 2);
+    c->delivery_id = sqlite3_column_int64(s, o + 3);
+    c->birth_order = sqlite3_column_int(s, o + 4);
+    c->name = sq_text(tx, s, o + 5);
+    c->sex = sqlite3_column_int(s, o + 6);
+    c->born_at = sqlite3_column_int64(s, o + 7);
+    c->birth_date = (fy_date_t)sqlite3_column_int(s, o + 8);
+    c->ga_days = sqlite3_column_int(s, o + 9);
+    c->weight_g = sqlite3_column_int(s, o + 10);
+    c->length_cm = sq_double(s, o + 11);
+    c->head_cm = sq_double(s, o + 12);
+    c->apgar_1 = sqlite3_column_type(s, o + 13) == SQLITE_NULL ? -1 : sqlite3_column_int(s, o + 13);
+    c->apgar_5 = sqlite3_column_type(s, o + 14) == SQLITE_NULL ? -1 : sqlite3_column_int(s, o + 14);
+    c->outcome = sq_text(tx, s, o + 15);
+    c->defects = sq_text(tx, s, o + 16);
+    c->residence_district = sq_text(tx, s, o + 17);
+    c->created_at = sqlite3_column_int64(s, o + 18);
+    c->updated_at = sqlite3_column_int64(s, o + 19);
+    c->version = sqlite3_column_int64(s, o + 20);
 }
+
+static void read_child(store_tx_t *tx, sqlite3_stmt *s, void *row) { sq_read_child(tx, s, 0, row); }
 
 /* Sets c->id, version 1, updated_at = created_at. */
 int store_child_insert(store_tx_t *tx, store_child_t *c, fy_err_t *e)
@@ -146,7 +142,7 @@ int store_child_insert(store_tx_t *tx, store_child_t *c, fy_err_t *e)
 
 int store_child_get(store_tx_t *tx, int64_t id, store_child_t *out, fy_err_t *e)
 {
-    static const char sql[] = "SELECT " CHILD_COLS " FROM children c WHERE c.id = ?";
+    static const char sql[] = "SELECT " SQ_CHILD_COLS " FROM children c WHERE c.id = ?";
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
@@ -191,7 +187,7 @@ int store_children_search(store_tx_t *tx, const store_child_query_t *q, store_ch
     sq_scope_where(&where, q->scope);
 
     char *count_sql = arena_printf(tx->arena, "SELECT count(*)%s", where.p);
-    char *list_sql = arena_printf(tx->arena, "SELECT " CHILD_COLS "%s ORDER BY c.id LIMIT :lim OFFSET :off", where.p);
+    char *list_sql = arena_printf(tx->arena, "SELECT " SQ_CHILD_COLS "%s ORDER BY c.id LIMIT :lim OFFSET :off", where.p);
     buf_free(&where);
 
     *out = sq_page(tx, list_sql, count_sql, bind_child_query, q, q->limit, q->offset, sizeof **out, read_child, n,

@@ -78,6 +78,16 @@ void sq_scope_where(buf_t *sql, const scope_t *sc);
 void sq_bind_scope(sqlite3_stmt *s, const scope_t *sc);
 /* Binds a text to a named parameter when the statement has it. */
 void sq_bind_named(sqlite3_stmt *s, const char *name, const char *v);
+/* The children columns (table alias c), in the order sq_read_child reads
+ * them from column o on (sqlite_delivery.c): for every query that shows
+ * children. */
+#define SQ_CHILD_COLS                                                                                                  \
+    "c.id, c.mother_id, c.pregnancy_id, c.delivery_id, c.birth_order, c.name, c.sex, c.born_at, c.birth_date,"         \
+    " c.ga_days, c.weight_g, c.length_cm, c.head_cm, c.apgar_1, c.apgar_5, c.outcome, c.defects,"                      \
+    " c.residence_district, c.created_at, c.updated_at, c.version"
+#define SQ_CHILD_NCOLS 21
+void sq_read_child(store_tx_t *tx, sqlite3_stmt *s, int o, store_child_t *c);
+
 /* NULL unless has. */
 void sq_bind_int_or_null(sqlite3_stmt *s, int idx, bool has, int64_t v);
 /* An id, or an instant, whose 0 means none: NULL in the table, read back
