@@ -78,6 +78,13 @@ int api_id_param(http_req_t *req, int n, int64_t *out);
 int api_paging(http_req_t *req, int *limit, int *offset, int *page);
 /* A query parameter that must be a date when present. */
 int api_query_date(http_req_t *req, const char *key, fy_date_t *out, bool *present);
+/* The path's {id} (parameter 0) and the JSON body of a write to it; NULL
+ * with req->err filled when either is wrong. */
+json_t *api_id_and_body(http_req_t *req, int64_t *id);
+/* A query parameter that must be one of allowed (NULL-terminated): the
+ * allowed string, or NULL when absent or (with a 422 field naming the
+ * allowed values in req->err) not one of them. */
+const char *api_query_enum(http_req_t *req, const char *key, const char *const *allowed);
 /* "true"/"false"/absent. */
 int api_query_bool(http_req_t *req, const char *key, bool *out, bool *present);
 

@@ -270,9 +270,7 @@ static int spoil_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
 static int h_block_spoil(http_req_t *req, http_resp_t *resp)
 {
     struct spoil_ctx c = {.req = req};
-    if (api_id_param(req, 0, &c.id))
-        return -1;
-    json_t *body = api_body(req);
+    json_t *body = api_id_and_body(req, &c.id);
     if (!body)
         return -1;
     static const char *const known[] = {"reason", NULL};

@@ -858,9 +858,7 @@ static bool str_field(json_t *body, const char *key, bool required, size_t minc,
 static int h_check_create(http_req_t *req, http_resp_t *resp)
 {
     struct check_ctx x = {.req = req};
-    if (api_id_param(req, 0, &x.child_id))
-        return -1;
-    json_t *body = api_body(req);
+    json_t *body = api_id_and_body(req, &x.child_id);
     if (!body)
         return -1;
     if (!(x.ref = ch_ref(api_app(req), &req->err)))
@@ -1343,9 +1341,7 @@ static const char *const autism_fields[] = {"step",   "date",   "institution_id"
 static int h_autism_create(http_req_t *req, http_resp_t *resp)
 {
     struct autism_ctx x = {.req = req, .rank = -1};
-    if (api_id_param(req, 0, &x.child_id))
-        return -1;
-    json_t *body = api_body(req);
+    json_t *body = api_id_and_body(req, &x.child_id);
     if (!body)
         return -1;
     fy_err_t *be = &x.body_err;

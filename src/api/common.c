@@ -98,6 +98,31 @@ int api_query_date(http_req_t *req, const char *key, fy_date_t *out, bool *prese
     return 0;
 }
 
+json_t *api_id_and_body(http_req_t *req, int64_t *id)
+{
+    if (api_id_param(req, 0, id))
+        return NULL;
+    return api_body(req);
+}
+
+const char *api_query_enum(http_req_t *req, const char *key, const char *const *allowed)
+{
+    const char *v = http_query(req, key);
+    if (!v)
+        return NULL;
+    buf_t list = {0};
+    for (int i = 0; allowed[i]; i++) {
+        if (strcmp(allowed[i], v) == 0) {
+            buf_free(&list);
+            return allowed[i];
+        }
+        buf_printf(&list, "%s%s", i ? ", " : "", allowed[i]);
+    }
+    fy_field(&req->err, key, "enum", "%s 的取值无效，应为 %s (%s must be one of %s)", key, list.p, key, list.p);
+    buf_free(&list);
+    return NULL;
+}
+
 int api_query_bool(http_req_t *req, const char *key, bool *out, bool *present)
 {
     const char *s = http_query(req, key);

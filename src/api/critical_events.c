@@ -496,9 +496,7 @@ static const char *string_array(http_req_t *req, json_t *v, const char *field, s
 static int h_review(http_req_t *req, http_resp_t *resp)
 {
     struct review_ctx c = {.req = req};
-    if (api_id_param(req, 0, &c.id))
-        return -1;
-    json_t *body = api_body(req);
+    json_t *body = api_id_and_body(req, &c.id);
     if (!body)
         return -1;
     fy_err_t *e = &req->err;

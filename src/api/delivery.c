@@ -171,9 +171,7 @@ static const char *json_text_list(http_req_t *req, json_t *v, const char *field,
 static int h_delivery(http_req_t *req, http_resp_t *resp)
 {
     struct delivery_ctx c = {.req = req};
-    if (api_id_param(req, 0, &c.id))
-        return -1;
-    json_t *body = api_body(req);
+    json_t *body = api_id_and_body(req, &c.id);
     if (!body)
         return -1;
     fy_err_t *e = &req->err;
@@ -309,9 +307,7 @@ static int close_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
 static int h_close(http_req_t *req, http_resp_t *resp)
 {
     struct close_ctx c = {.req = req, .outcome = -1};
-    if (api_id_param(req, 0, &c.id))
-        return -1;
-    json_t *body = api_body(req);
+    json_t *body = api_id_and_body(req, &c.id);
     if (!body)
         return -1;
     fy_err_t *e = &req->err;
@@ -399,9 +395,7 @@ static int pp_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
 static int h_postpartum(http_req_t *req, http_resp_t *resp)
 {
     struct pp_ctx c = {.req = req};
-    if (api_id_param(req, 0, &c.id))
-        return -1;
-    json_t *body = api_body(req);
+    json_t *body = api_id_and_body(req, &c.id);
     if (!body)
         return -1;
     fy_err_t *e = &req->err;

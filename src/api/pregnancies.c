@@ -235,18 +235,6 @@ static int list_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
 static const char *const colors[] = {"green", "yellow", "orange", "red", "purple", NULL};
 static const char *const statuses[] = {"open", "delivered", "closed", NULL};
 
-static const char *query_enum(http_req_t *req, const char *key, const char *const *allowed)
-{
-    const char *v = http_query(req, key);
-    if (!v)
-        return NULL;
-    for (int i = 0; allowed[i]; i++)
-        if (strcmp(allowed[i], v) == 0)
-            return allowed[i];
-    fy_field(&req->err, key, "enum", "%s 的取值无效 (%s has an invalid value)", key, key);
-    return NULL;
-}
-
 static int h_list(http_req_t *req, http_resp_t *resp)
 {
     struct list_ctx c = {.req = req};
@@ -255,8 +243,8 @@ static int h_list(http_req_t *req, http_resp_t *resp)
         return -1;
     const app_t *app = api_app(req);
     c.q.scope = &api_user(req)->scope;
-    c.q.status = query_enum(req, "status", statuses);
-    const char *color = query_enum(req, "color", colors);
+    c.q.status = api_query_enum(req, "status", statuses);
+    const char *color = api_query_enum(req, "color", colors);
     bool b, present;
     c.q.purple = c.q.overdue = -1;
     if (color && strcmp(color, "purple") == 0)
@@ -491,9 +479,7 @@ static const char *const lab_fields_allowed[] = {"date", "hb_g_l", "plt_10e9_l",
 static int add_visit(http_req_t *req, http_resp_t *resp, bool labs_only)
 {
     struct visit_ctx c = {.req = req};
-    if (api_id_param(req, 0, &c.id))
-        return -1;
-    json_t *body = api_body(req);
+    json_t *body = api_id_and_body(req, &c.id);
     if (!body)
         return -1;
     fy_err_t *e = &req->err;
@@ -596,9 +582,7 @@ static int cont_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
 static int h_continuation(http_req_t *req, http_resp_t *resp)
 {
     struct cont_ctx c = {.req = req};
-    if (api_id_param(req, 0, &c.id))
-        return -1;
-    json_t *body = api_body(req);
+    json_t *body = api_id_and_body(req, &c.id);
     if (!body)
         return -1;
     fy_err_t *e = &req->err;

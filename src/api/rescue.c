@@ -1048,9 +1048,7 @@ static const char *const to_states[] = {"requested", "accepted", "redirected", "
 static int h_transition(http_req_t *req, http_resp_t *resp)
 {
     struct trans_ctx c = {.req = req, .outcome = -1};
-    if (api_id_param(req, 0, &c.id))
-        return -1;
-    json_t *body = api_body(req);
+    json_t *body = api_id_and_body(req, &c.id);
     if (!body)
         return -1;
     fy_err_t *e = &req->err;
@@ -1137,18 +1135,6 @@ static int list_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     return 0;
 }
 
-static const char *query_enum(http_req_t *req, const char *key, const char *const *allowed, const char *what)
-{
-    const char *v = http_query(req, key);
-    if (!v)
-        return NULL;
-    for (int i = 0; allowed[i]; i++)
-        if (strcmp(allowed[i], v) == 0)
-            return allowed[i];
-    fy_field(&req->err, key, "enum", "%s 的取值无效，应为 %s (%s must be one of %s)", key, what, key, what);
-    return NULL;
-}
-
 static int64_t query_id(http_req_t *req, const char *key)
 {
     const char *v = http_query(req, key);
@@ -1177,15 +1163,15 @@ static int list_referrals(http_req_t *req, http_resp_t *resp, bool worklist)
         return -1;
     c.q.scope = &u->scope;
     c.q.role = u->role;
-    const char *state = query_enum(req, "state", list_states, "requested, accepted, in_transit, arrived, closed, open");
+    const char *state = api_query_enum(req, "state", list_states);
     if (state && strcmp(state, "open") == 0)
         c.q.open_only = true;
     else
         c.q.state = state;
     if (worklist && !state)
         c.q.open_only = true; /* the work list: what still needs doing */
-    c.q.kind = query_enum(req, "kind", kinds, "maternal, newborn");
-    c.q.type = query_enum(req, "type", types, "referral, consultation");
+    c.q.kind = api_query_enum(req, "kind", kinds);
+    c.q.type = api_query_enum(req, "type", types);
     c.q.center = http_query(req, "center");
     if (c.q.center) {
         const ref_institution_t *ci = refdata_institution(app->ref, c.q.center);
@@ -1292,8 +1278,8 @@ static int h_metrics(http_req_t *req, http_resp_t *resp)
         if (!ci || !(ci->types & (INST_MATERNAL_RESCUE_CENTER | INST_NEWBORN_RESCUE_CENTER)))
             fy_field(&req->err, "center", "unknown_center", "没有这个抢救中心 (no such rescue centre)");
     }
-    c.kind = query_enum(req, "kind", kinds, "maternal, newborn");
-    c.type = query_enum(req, "type", types, "referral, consultation");
+    c.kind = api_query_enum(req, "kind", kinds);
+    c.type = api_query_enum(req, "type", types);
     if (fy_has_error(&req->err))
         return -1;
     /* from/to are Shanghai dates, both included */
