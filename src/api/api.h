@@ -98,6 +98,12 @@ int api_audit(store_tx_t *tx, http_req_t *req, const char *action, const char *r
  * thread (see common.c). */
 int api_audit_read(http_req_t *req, const char *action, const char *resource, const char *resource_id,
                    const char *reason);
+/* Replies 200 with out, a list whose rows are the records ids names
+ * (comma-separated; empty when none): their read is audited first as a
+ * "search" of resource (with reason). Frees both buffers; -1 when the audit
+ * fails. */
+int api_reply_search(http_req_t *req, http_resp_t *resp, buf_t *out, const char *resource, buf_t *ids,
+                     const char *reason);
 
 /* Replies */
 void api_reply(http_resp_t *resp, int status, buf_t *json);

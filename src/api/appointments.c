@@ -155,14 +155,7 @@ static int h_day(http_req_t *req, http_resp_t *resp)
         buf_printf(&ids, "%s%lld", i ? "," : "", (long long)r->woman_id);
     }
     buf_printf(&b, "],\"total\":%d}", c.n);
-    int rc = c.n ? api_audit_read(req, "search", "appointment", arena_strdup(req->arena, ids.p), inst->id) : 0;
-    buf_free(&ids);
-    if (rc) {
-        buf_free(&b);
-        return -1;
-    }
-    api_reply(resp, 200, &b);
-    return 0;
+    return api_reply_search(req, resp, &b, "appointment", &ids, inst->id);
 }
 
 const http_route_t api_appointment_routes[] = {

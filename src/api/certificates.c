@@ -1281,14 +1281,7 @@ static int h_list(http_req_t *req, http_resp_t *resp)
         buf_printf(&b, "],\"page\":%d,\"page_size\":%d,\"total\":%lld}", page, l.limit, (long long)l.total);
     else
         buf_printf(&b, "],\"total\":%d}", l.n);
-    int rc = l.n ? api_audit_read(req, "search", "birth_certificate", arena_strdup(req->arena, ids.p), NULL) : 0;
-    buf_free(&ids);
-    if (rc) {
-        buf_free(&b);
-        return -1;
-    }
-    api_reply(resp, 200, &b);
-    return 0;
+    return api_reply_search(req, resp, &b, "birth_certificate", &ids, NULL);
 }
 
 static int h_pdf(http_req_t *req, http_resp_t *resp)

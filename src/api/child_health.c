@@ -1655,16 +1655,8 @@ static int child_worklist(http_req_t *req, http_resp_t *resp, store_child_workli
         buf_printf(&ids, "%s%lld", i ? "," : "", (long long)r->c.id);
     }
     buf_printf(&b, "],\"page\":%d,\"page_size\":%d,\"total\":%lld}", page, c.q.limit, (long long)c.total);
-    int rc = c.n ? api_audit_read(req, "search", "child", arena_strdup(req->arena, ids.p),
-                                  kind == CHILD_WORKLIST_OVERDUE ? "worklist child-overdue" : "worklist development")
-                 : 0;
-    buf_free(&ids);
-    if (rc) {
-        buf_free(&b);
-        return -1;
-    }
-    api_reply(resp, 200, &b);
-    return 0;
+    return api_reply_search(req, resp, &b, "child", &ids,
+                            kind == CHILD_WORKLIST_OVERDUE ? "worklist child-overdue" : "worklist development");
 }
 
 static int h_wl_overdue(http_req_t *req, http_resp_t *resp)

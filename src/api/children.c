@@ -195,14 +195,7 @@ static int h_list(http_req_t *req, http_resp_t *resp)
         buf_printf(&ids, "%s%lld", i ? "," : "", (long long)c.rows[i].id);
     }
     buf_printf(&b, "],\"page\":%d,\"page_size\":%d,\"total\":%lld}", page, c.q.limit, (long long)c.total);
-    int rc = c.n ? api_audit_read(req, "search", "child", arena_strdup(req->arena, ids.p), NULL) : 0;
-    buf_free(&ids);
-    if (rc) {
-        buf_free(&b);
-        return -1;
-    }
-    api_reply(resp, 200, &b);
-    return 0;
+    return api_reply_search(req, resp, &b, "child", &ids, NULL);
 }
 
 const http_route_t api_children_routes[] = {

@@ -210,6 +210,20 @@ int api_audit_read(http_req_t *req, const char *action, const char *resource, co
     return 0;
 }
 
+int api_reply_search(http_req_t *req, http_resp_t *resp, buf_t *out, const char *resource, buf_t *ids,
+                     const char *reason)
+{
+    /* a search that shows people is a read of their records */
+    int rc = ids->len ? api_audit_read(req, "search", resource, arena_strdup(req->arena, ids->p), reason) : 0;
+    buf_free(ids);
+    if (rc) {
+        buf_free(out);
+        return -1;
+    }
+    api_reply(resp, 200, out);
+    return 0;
+}
+
 /* < > & become \u003c \u003e \u0026 wherever they are in a JSON reply, as
  * buf_json_str writes them, so a reply sniffed as HTML stays inert. The
  * reply's strings are not all built by buf_json_str: stored JSON texts

@@ -278,14 +278,7 @@ static int h_list(http_req_t *req, http_resp_t *resp)
         buf_printf(&ids, "%s%lld", i ? "," : "", (long long)c.rows[i].id);
     }
     buf_printf(&out, "],\"page\":%d,\"page_size\":%d,\"total\":%lld}", page, c.q.limit, (long long)c.total);
-    int rc = c.n ? api_audit_read(req, "search", "pregnancy", arena_strdup(req->arena, ids.p), NULL) : 0;
-    buf_free(&ids);
-    if (rc) {
-        buf_free(&out);
-        return -1;
-    }
-    api_reply(resp, 200, &out);
-    return 0;
+    return api_reply_search(req, resp, &out, "pregnancy", &ids, NULL);
 }
 
 /* ---- big card ------------------------------------------------------------ */

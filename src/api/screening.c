@@ -412,14 +412,7 @@ static int h_recall(http_req_t *req, http_resp_t *resp)
     api_kv_int(&b, "unscreened_after_days", screening_unscreened_after_days(rules), true);
     api_kv_str(&b, "rules_version", screening_version(rules), true);
     buf_putc(&b, '}');
-    int rc = c.n ? api_audit_read(req, "search", "child", arena_strdup(req->arena, ids.p), "screening-recall") : 0;
-    buf_free(&ids);
-    if (rc) {
-        buf_free(&b);
-        return -1;
-    }
-    api_reply(resp, 200, &b);
-    return 0;
+    return api_reply_search(req, resp, &b, "child", &ids, "screening-recall");
 }
 
 /* ---- the rule table ------------------------------------------------------ */

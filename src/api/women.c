@@ -261,26 +261,16 @@ static int h_search(http_req_t *req, http_resp_t *resp)
     app_t *app = api_app(req);
     if (store_read(app->store, req->arena, search_unit, &c, &req->err))
         return -1;
-    if (c.n > 0) {
-        /* a search that shows people is a read of their records */
-        buf_t ids = {0};
-        for (int i = 0; i < c.n; i++)
-            buf_printf(&ids, "%s%lld", i ? "," : "", (long long)c.rows[i].id);
-        char *rid = arena_strdup(req->arena, ids.p);
-        buf_free(&ids);
-        if (api_audit_read(req, "search", "woman", rid, NULL))
-            return -1;
-    }
-    buf_t b = {0};
+    buf_t b = {0}, ids = {0};
     buf_puts(&b, "{\"items\":[");
     for (int i = 0; i < c.n; i++) {
         if (i)
             buf_putc(&b, ',');
         women_json(&b, app->ref, &c.rows[i], false);
+        buf_printf(&ids, "%s%lld", i ? "," : "", (long long)c.rows[i].id);
     }
     buf_printf(&b, "],\"page\":%d,\"page_size\":%d,\"total\":%lld}", page, c.q.limit, (long long)c.total);
-    api_reply(resp, 200, &b);
-    return 0;
+    return api_reply_search(req, resp, &b, "woman", &ids, NULL);
 }
 
 struct patch_ctx {
