@@ -209,6 +209,17 @@ int sq_col_opt_int(sqlite3_stmt *s, int col)
     return sqlite3_column_type(s, col) == SQLITE_NULL ? -1 : sqlite3_column_int(s, col);
 }
 
+int sq_row(store_tx_t *tx, sqlite3_stmt *s, sq_row_fn read, void *out, fy_err_t *e)
+{
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        read(tx, s, out);
+    else if (rc != SQLITE_DONE)
+        sq_fail(tx, rc, e);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
 void *sq_rows(store_tx_t *tx, sqlite3_stmt *s, size_t size, int cap, sq_row_fn read, int *n, fy_err_t *e)
 {
     char *arr = arena_alloc(tx->arena, size * (size_t)cap);

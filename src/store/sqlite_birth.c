@@ -34,6 +34,8 @@ static void read_screening(store_tx_t *tx, sqlite3_stmt *s, int o, store_screeni
     x->created_at = sqlite3_column_int64(s, o + 15);
 }
 
+static void read_screening_row(store_tx_t *tx, sqlite3_stmt *s, void *row) { read_screening(tx, s, 0, row); }
+
 int store_screening_insert(store_tx_t *tx, store_screening_t *x, fy_err_t *e)
 {
     static const char sql[] = "INSERT INTO screenings(child_id, kind, panel, sampled_at, result, details, recall,"
@@ -64,16 +66,8 @@ int store_screening_get(store_tx_t *tx, int64_t id, store_screening_t *out, fy_e
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        read_screening(tx, s, 0, out);
-        sqlite3_reset(s);
-        return 0;
-    }
-    return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
+    return sq_row(tx, s, read_screening_row, out, e);
 }
-
-static void read_screening_row(store_tx_t *tx, sqlite3_stmt *s, void *row) { read_screening(tx, s, 0, row); }
 
 int store_screenings_of(store_tx_t *tx, int64_t child_id, store_screening_t **out, int *n, fy_err_t *e)
 {
@@ -316,13 +310,7 @@ int store_cert_block_current(store_tx_t *tx, const char *institution_id, store_c
     if (!s)
         return -1;
     sq_bind_text(s, 1, institution_id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        read_block(tx, s, out);
-        sqlite3_reset(s);
-        return 0;
-    }
-    return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
+    return sq_row(tx, s, read_block, out, e);
 }
 
 int store_cert_number_take(store_tx_t *tx, int64_t block_id, int64_t seq, const char *number, const char *status,
@@ -490,13 +478,7 @@ int store_birth_cert_insert(store_tx_t *tx, store_birth_cert_t *c, fy_err_t *e)
 
 static int cert_one(store_tx_t *tx, const char *sql, sqlite3_stmt *s, store_birth_cert_t *out, fy_err_t *e)
 {
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        read_cert(tx, s, out);
-        sqlite3_reset(s);
-        return 0;
-    }
-    return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
+    return sq_row(tx, s, read_cert, out, e);
 }
 
 int store_birth_cert_get(store_tx_t *tx, int64_t id, store_birth_cert_t *out, fy_err_t *e)

@@ -8,8 +8,9 @@
     "d.id, d.pregnancy_id, d.delivered_at, d.delivered_on, d.ga_days, d.institution_id, d.institution_district,"  \
     " d.mode, d.cs_indication, d.epidural, d.blood_loss_ml, d.complications, d.babies, d.user_id, d.created_at"
 
-static void read_delivery(store_tx_t *tx, sqlite3_stmt *s, store_delivery_t *d)
+static void read_delivery(store_tx_t *tx, sqlite3_stmt *s, void *row)
 {
+    store_delivery_t *d = row;
     d->id = sqlite3_column_int64(s, 0);
     d->pregnancy_id = sqlite3_column_int64(s, 1);
     d->delivered_at = sqlite3_column_int64(s, 2);
@@ -147,13 +148,7 @@ int store_child_get(store_tx_t *tx, int64_t id, store_child_t *out, fy_err_t *e)
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        read_child(tx, s, out);
-        sqlite3_reset(s);
-        return 0;
-    }
-    return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
+    return sq_row(tx, s, read_child, out, e);
 }
 
 static void bind_child_query(sqlite3_stmt *s, const void *vq)

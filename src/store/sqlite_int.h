@@ -44,6 +44,10 @@ typedef void (*sq_row_fn)(store_tx_t *tx, sqlite3_stmt *s, void *row);
  * filled. The list readers (store_*_of) are this with their SQL. */
 void *sq_rows(store_tx_t *tx, sqlite3_stmt *s, size_t size, int cap, sq_row_fn read, int *n, fy_err_t *e);
 
+/* Steps a bound statement that returns at most one row and reads it with
+ * read into out: 0 found, 1 none, -1 with e filled. The statement is reset. */
+int sq_row(store_tx_t *tx, sqlite3_stmt *s, sq_row_fn read, void *out, fy_err_t *e);
+
 /* Binds a search's own parameters (from its query q) to one of its statements. */
 typedef void (*sq_bind_fn)(sqlite3_stmt *s, const void *q);
 /* One page of a search: list_sql (its LIMIT and OFFSET written :lim and :off)

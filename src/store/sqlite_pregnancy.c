@@ -62,6 +62,8 @@ static void read_preg(store_tx_t *tx, sqlite3_stmt *s, int o, store_pregnancy_t 
     p->version = sqlite3_column_int64(s, o + 35);
 }
 
+static void read_preg_row(store_tx_t *tx, sqlite3_stmt *s, void *row) { read_preg(tx, s, 0, row); }
+
 int store_pregnancy_insert(store_tx_t *tx, store_pregnancy_t *p, fy_err_t *e)
 {
     store_pregnancy_t open;
@@ -127,12 +129,7 @@ int store_pregnancy_insert(store_tx_t *tx, store_pregnancy_t *p, fy_err_t *e)
 
 static int one_preg(store_tx_t *tx, sqlite3_stmt *s, store_pregnancy_t *out, fy_err_t *e)
 {
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        read_preg(tx, s, 0, out);
-        return 0;
-    }
-    return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
+    return sq_row(tx, s, read_preg_row, out, e);
 }
 
 int store_pregnancy_get(store_tx_t *tx, int64_t id, store_pregnancy_t *out, fy_err_t *e)
@@ -221,8 +218,6 @@ static void bind_preg_query(sqlite3_stmt *s, const void *vq)
     sq_bind_scope(s, q->scope);
 }
 
-static void read_listed_preg(store_tx_t *tx, sqlite3_stmt *s, void *row) { read_preg(tx, s, 0, row); }
-
 int store_pregnancies_search(store_tx_t *tx, const store_pregnancy_query_t *q, store_pregnancy_t **out, int *n,
                              int64_t *total, fy_err_t *e)
 {
@@ -247,7 +242,7 @@ int store_pregnancies_search(store_tx_t *tx, const store_pregnancy_query_t *q, s
                            arena_printf(tx->arena, "SELECT " PREG_COLS "%s ORDER BY p.id DESC LIMIT :lim OFFSET :off",
                                         where.p)};
     buf_free(&where);
-    *out = sq_page(tx, sqls[1], sqls[0], bind_preg_query, q, q->limit, q->offset, sizeof **out, read_listed_preg, n,
+    *out = sq_page(tx, sqls[1], sqls[0], bind_preg_query, q, q->limit, q->offset, sizeof **out, read_preg_row, n,
                    total, e);
     return *out ? 0 : -1;
 }

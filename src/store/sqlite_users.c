@@ -5,8 +5,9 @@
 
 #define USER_COLS "u.id, u.username, u.role, u.institution_id, u.district, u.woman_id, u.pwhash, u.disabled"
 
-static void read_user(store_tx_t *tx, sqlite3_stmt *s, store_user_t *u)
+static void read_user(store_tx_t *tx, sqlite3_stmt *s, void *row)
 {
+    store_user_t *u = row;
     u->id = sqlite3_column_int64(s, 0);
     u->username = sq_text(tx, s, 1);
     u->role = role_parse((const char *)sqlite3_column_text(s, 2));
@@ -19,12 +20,7 @@ static void read_user(store_tx_t *tx, sqlite3_stmt *s, store_user_t *u)
 
 static int one_user(store_tx_t *tx, sqlite3_stmt *s, store_user_t *out, fy_err_t *e)
 {
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        read_user(tx, s, out);
-        return 0;
-    }
-    return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
+    return sq_row(tx, s, read_user, out, e);
 }
 
 int store_user_insert(store_tx_t *tx, store_user_t *u, fy_err_t *e)

@@ -82,12 +82,7 @@ int store_woman_get(store_tx_t *tx, int64_t id, store_woman_t *out, fy_err_t *e)
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        read_woman(tx, s, out);
-        return 0;
-    }
-    return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
+    return sq_row(tx, s, read_woman, out, e);
 }
 
 int store_woman_by_idnum(store_tx_t *tx, const char *id_type, const char *id_number, store_woman_t *out,
@@ -99,12 +94,7 @@ int store_woman_by_idnum(store_tx_t *tx, const char *id_type, const char *id_num
         return -1;
     sq_bind_text(s, 1, id_type);
     sq_bind_text(s, 2, id_number);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        read_woman(tx, s, out);
-        return 0;
-    }
-    return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
+    return sq_row(tx, s, read_woman, out, e);
 }
 
 int store_woman_update(store_tx_t *tx, store_woman_t *w, int64_t expected_version, fy_err_t *e)
