@@ -112,6 +112,9 @@ void api_reply_tree(http_resp_t *resp, int status, json_t *tree); /* steals tree
 void api_kv_str(buf_t *b, const char *key, const char *v, bool comma);
 void api_kv_int(buf_t *b, const char *key, long long v, bool comma);
 /* A record id, as the API writes ids: a JSON string of its digits. */
+void api_kv_bool(buf_t *b, const char *key, bool v, bool comma);
+/* A number as "%.10g" writes it; null when it is not finite (NaN: not measured). */
+void api_kv_num(buf_t *b, const char *key, double v, bool comma);
 void api_kv_id(buf_t *b, const char *key, int64_t id, bool comma);
 void api_kv_date(buf_t *b, const char *key, fy_date_t d, bool has, bool comma);
 void api_kv_instant(buf_t *b, const char *key, int64_t ms, bool comma);

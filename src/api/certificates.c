@@ -477,7 +477,7 @@ static void cert_json(http_req_t *req, buf_t *b, const store_birth_cert_t *c, co
                c->issuing_institution_id ? inst_name(req, c->issuing_institution_id) : NULL, true);
     api_kv_instant(b, "applied_at", c->applied_at, true);
     fy_date_t applied_on = fy_date_of_instant(c->applied_at);
-    buf_printf(b, ",\"late_application\":%s", applied_on - c->birth_date > LATE_APPLICATION_DAYS ? "true" : "false");
+    api_kv_bool(b, "late_application", applied_on - c->birth_date > LATE_APPLICATION_DAYS, true);
     api_kv_instant(b, "issued_at", c->issued_at, true);
     api_kv_date(b, "issue_date", c->issued_on, c->issued_at != 0, true);
     api_kv_instant(b, "voided_at", c->voided_at, true);

@@ -166,13 +166,7 @@ static bool enum_field(json_t *obj, const char *key, bool required, const char *
     return false;
 }
 
-static void num(buf_t *b, const char *key, double v)
-{
-    if (!isfinite(v))
-        buf_printf(b, ",\"%s\":null", key);
-    else
-        buf_printf(b, ",\"%s\":%.10g", key, v);
-}
+static void num(buf_t *b, const char *key, double v) { api_kv_num(b, key, v, true); }
 
 /* A z-score as replies show it: rounded to 2 decimals as WHO rounds. */
 static void z2(buf_t *b, double z)
@@ -191,7 +185,7 @@ static void opt_int(buf_t *b, const char *key, int v)
         buf_printf(b, ",\"%s\":%d", key, v);
 }
 
-static void jbool(buf_t *b, const char *key, bool v) { buf_printf(b, ",\"%s\":%s", key, v ? "true" : "false"); }
+static void jbool(buf_t *b, const char *key, bool v) { api_kv_bool(b, key, v, true); }
 
 static const char *idstr(arena_t *a, int64_t id) { return arena_printf(a, "%lld", (long long)id); }
 

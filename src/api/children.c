@@ -25,9 +25,9 @@ void children_json(http_req_t *req, buf_t *b, const store_child_t *c, const stor
     buf_printf(b, ",\"ga_at_birth\":{\"weeks\":%d,\"days\":%d,\"text\":\"%s\"}", c->ga_days / 7, c->ga_days % 7, ga);
     api_kv_int(b, "weight_g", c->weight_g, true);
     if (c->length_cm == c->length_cm)
-        buf_printf(b, ",\"length_cm\":%.10g", c->length_cm);
+        api_kv_num(b, "length_cm", c->length_cm, true);
     if (c->head_cm == c->head_cm)
-        buf_printf(b, ",\"head_cm\":%.10g", c->head_cm);
+        api_kv_num(b, "head_cm", c->head_cm, true);
     if (c->apgar_1 >= 0)
         api_kv_int(b, "apgar_1", c->apgar_1, true);
     if (c->apgar_5 >= 0)

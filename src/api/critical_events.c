@@ -83,7 +83,7 @@ static void event_json(http_req_t *req, buf_t *b, const store_critical_event_t *
         api_kv_str(b, "pregnancy_id", id_text(a, ev->pregnancy_id), true);
     else
         buf_puts(b, ",\"pregnancy_id\":null");
-    buf_printf(b, ",\"closed_pregnancy\":%s", ev->closed_pregnancy ? "true" : "false");
+    api_kv_bool(b, "closed_pregnancy", ev->closed_pregnancy, true);
     if (sj) {
         char masked[64];
         idnum_mask(sj->w.id_number, masked, sizeof masked);
@@ -107,7 +107,7 @@ static void event_json(http_req_t *req, buf_t *b, const store_critical_event_t *
         buf_printf(b, ",\"report_within_hours\":%.10g", (double)ev->report_within_ms / 3600000.0);
     else
         buf_puts(b, ",\"report_within_hours\":null");
-    buf_printf(b, ",\"late\":%s", ev->late ? "true" : "false");
+    api_kv_bool(b, "late", ev->late, true);
     api_kv_str(b, "late_label", ev->late ? "迟报" : (ev->report_within_ms > 0 ? "按时" : NULL), true);
     api_kv_str(b, "cause", ev->cause, true);
     api_kv_str(b, "place", ev->place, true);
@@ -121,7 +121,7 @@ static void event_json(http_req_t *req, buf_t *b, const store_critical_event_t *
         api_kv_str(b, "reported_by", id_text(a, ev->reported_by), true);
     else
         buf_puts(b, ",\"reported_by\":null");
-    buf_printf(b, ",\"reviewed\":%s", ev->reviewed ? "true" : "false");
+    api_kv_bool(b, "reviewed", ev->reviewed, true);
     if (ev->reviewed) {
         buf_puts(b, ",\"review\":{");
         api_kv_instant(b, "reviewed_at", ev->reviewed_at, false);

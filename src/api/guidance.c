@@ -67,7 +67,7 @@ static int h_guidance(http_req_t *req, http_resp_t *resp)
     api_kv_date(&b, "edd", preg_edd(lmp), true, true);
     api_kv_date(&b, "small_card_deadline", deadline, true, true);
     api_kv_int(&b, "days_left", deadline - today, true);
-    buf_printf(&b, ",\"in_time\":%s", today <= deadline ? "true" : "false");
+    api_kv_bool(&b, "in_time", today <= deadline, true);
     char dl[11];
     fy_date_format(deadline, dl);
     api_kv_str(&b, "advice",

@@ -84,8 +84,9 @@ static char *factors_json(arena_t *a, const risk_result_t *r)
         buf_puts(&b, i ? ",{" : "{");
         api_kv_str(&b, "code", d->code, false);
         api_kv_str(&b, "color", risk_color_name(d->color), true);
-        buf_printf(&b, ",\"derived\":%s,\"declared\":%s}", r->factors[i].derived ? "true" : "false",
-                   r->factors[i].declared ? "true" : "false");
+        api_kv_bool(&b, "derived", r->factors[i].derived, true);
+        api_kv_bool(&b, "declared", r->factors[i].declared, true);
+        buf_putc(&b, '}');
     }
     buf_putc(&b, ']');
     char *s = arena_strdup(a, b.p);
@@ -110,8 +111,9 @@ static void factors_render(buf_t *b, const risk_criteria_t *rc, const char *stor
         api_kv_str(b, "text", d ? d->text : NULL, true);
         api_kv_str(b, "source", d ? d->source : NULL, true);
         api_kv_str(b, "mark", d ? d->mark : NULL, true);
-        buf_printf(b, ",\"derived\":%s,\"declared\":%s}", json_is_true(json_object_get(f, "derived")) ? "true" : "false",
-                   json_is_true(json_object_get(f, "declared")) ? "true" : "false");
+        api_kv_bool(b, "derived", json_is_true(json_object_get(f, "derived")), true);
+        api_kv_bool(b, "declared", json_is_true(json_object_get(f, "declared")), true);
+        buf_putc(b, '}');
     }
     buf_putc(b, ']');
     json_decref(arr);
@@ -334,20 +336,17 @@ int preg_regrade(const app_t *app, store_tx_t *tx, store_pregnancy_t *p, const s
 #define MAX_SLOTS 32
 
 /* Visit dates that count for the schedule: the registration (the first check
- * is done with it) and every antenatal visit. */
-static int contact_dates(store_tx_t *tx, const store_pregnancy_t *p, fy_date_t **out, size_t *n, fy_err_t *e)
+ * is done with it) and every antenatal visit of `v` (the pregnancy's visits,
+ * as the caller has them: the record renders them too). */
+static fy_date_t *contact_dates(arena_t *a, const store_pregnancy_t *p, const store_visit_t *v, int nv, size_t *n)
 {
-    store_visit_t *v;
-    int nv;
-    if (store_visits_of(tx, p->id, &v, &nv, e))
-        return -1;
-    *out = arena_alloc(store_tx_arena(tx), sizeof **out * (size_t)(nv + 1));
+    fy_date_t *out = arena_alloc(a, sizeof *out * (size_t)(nv + 1));
     *n = 0;
-    (*out)[(*n)++] = p->registered_on;
+    out[(*n)++] = p->registered_on;
     for (int i = 0; i < nv; i++)
         if (strcmp(v[i].kind, "visit") == 0)
-            (*out)[(*n)++] = v[i].date;
-    return 0;
+            out[(*n)++] = v[i].date;
+    return out;
 }
 
 /* Windows that closed before she registered were never hers to keep. */
@@ -377,10 +376,12 @@ int preg_schedule_refresh(const app_t *app, store_tx_t *tx, store_pregnancy_t *p
         p->has_next_check = false;
         return 0;
     }
-    fy_date_t *dates;
-    size_t nd;
-    if (contact_dates(tx, p, &dates, &nd, e))
+    store_visit_t *visits;
+    int nv;
+    if (store_visits_of(tx, p->id, &visits, &nv, e))
         return -1;
+    size_t nd;
+    fy_date_t *dates = contact_dates(store_tx_arena(tx), p, visits, nv, &nd);
     schedule_slot_t slots[MAX_SLOTS];
     size_t n = schedule_plan(sched, p->lmp, dates, nd, today, slots, MAX_SLOTS);
     if (n > MAX_SLOTS)
@@ -476,19 +477,12 @@ void preg_summary_json(http_req_t *req, buf_t *b, const store_pregnancy_t *p, co
     api_kv_date(b, "edd", p->edd, true, true);
     ga_json(b, "ga", preg_ga_days(p->lmp, p->has_ended ? p->ended_on : fy_today()), true);
     api_kv_str(b, "color", p->color, true);
-    buf_printf(b, ",\"purple\":%s,\"overdue\":%s", p->purple ? "true" : "false", p->overdue ? "true" : "false");
+    api_kv_bool(b, "purple", p->purple, true);
+    api_kv_bool(b, "overdue", p->overdue, true);
     inst_ref(b, ref, "institution_id", "institution_name", p->institution_id, true);
     inst_ref(b, ref, "delivery_institution_id", "delivery_institution_name", p->delivery_institution_id, true);
     api_kv_str(b, "residence_district", p->residence_district, true);
     buf_putc(b, '}');
-}
-
-static void num(buf_t *b, const char *key, double v)
-{
-    if (isnan(v))
-        buf_printf(b, ",\"%s\":null", key);
-    else
-        buf_printf(b, ",\"%s\":%.10g", key, v);
 }
 
 static void visit_json(buf_t *b, const refdata_t *ref, const store_visit_t *v)
@@ -504,11 +498,11 @@ static void visit_json(buf_t *b, const refdata_t *ref, const store_visit_t *v)
         buf_puts(b, ",\"window_seq\":null");
     inst_ref(b, ref, "institution_id", "institution_name", v->institution_id, true);
     if (v->user_id > 0) /* who saw her */
-        buf_printf(b, ",\"user_id\":\"%lld\"", (long long)v->user_id);
+        api_kv_id(b, "user_id", v->user_id, true);
     else
         buf_puts(b, ",\"user_id\":null");
     for (int m = 0; m < ANC_N_MEASURES; m++)
-        num(b, anc_measures[m].field, v->m[m]);
+        api_kv_num(b, anc_measures[m].field, v->m[m], true);
     buf_puts(b, ",\"labs\":{");
     for (int l = 0; l < ANC_N_LABS; l++)
         api_kv_str(b, anc_lab_fields[l], v->labs[l], l > 0);
@@ -516,7 +510,8 @@ static void visit_json(buf_t *b, const refdata_t *ref, const store_visit_t *v)
     api_kv_str(b, "presentation", v->presentation, true);
     api_kv_str(b, "edema", v->edema, true);
     api_kv_str(b, "urine_protein", v->urine_protein, true);
-    buf_printf(b, ",\"declared_factors\":%s", v->declared_factors ? v->declared_factors : "null");
+    buf_puts(b, ",\"declared_factors\":");
+    buf_puts(b, v->declared_factors ? v->declared_factors : "null");
     api_kv_str(b, "notes", v->notes, true);
     api_kv_date(b, "next_appointment", v->next_appointment, v->has_next_appointment, true);
     buf_putc(b, '}');
@@ -527,13 +522,13 @@ static void color_fields(buf_t *b, const char *color, bool purple)
     risk_color_t c = (risk_color_t)color_rank(color);
     api_kv_str(b, "color", color, true);
     api_kv_str(b, "color_label", risk_color_label_zh(c), true);
-    buf_printf(b, ",\"purple\":%s", purple ? "true" : "false");
+    api_kv_bool(b, "purple", purple, true);
     if (purple)
         api_kv_str(b, "purple_label", risk_color_label_zh(RISK_PURPLE), true);
 }
 
-static void schedule_json(buf_t *b, const app_t *app, store_tx_t *tx, const store_pregnancy_t *p, fy_date_t today,
-                          bool *overdue_out, fy_err_t *e)
+static void schedule_json(buf_t *b, const app_t *app, arena_t *a, const store_pregnancy_t *p,
+                          const store_visit_t *visits, int nv, fy_date_t today, bool *overdue_out)
 {
     const schedule_t *sched = app_anc_schedule(app, p->schedule_id);
     *overdue_out = false;
@@ -541,10 +536,8 @@ static void schedule_json(buf_t *b, const app_t *app, store_tx_t *tx, const stor
         buf_puts(b, ",\"schedule\":null,\"next_visit\":null");
         return;
     }
-    fy_date_t *dates;
     size_t nd;
-    if (contact_dates(tx, p, &dates, &nd, e))
-        return;
+    fy_date_t *dates = contact_dates(a, p, visits, nv, &nd);
     schedule_slot_t slots[MAX_SLOTS];
     size_t n = schedule_plan(sched, p->lmp, dates, nd, today, slots, MAX_SLOTS);
     if (n > MAX_SLOTS)
@@ -570,9 +563,10 @@ static void schedule_json(buf_t *b, const app_t *app, store_tx_t *tx, const stor
         api_kv_str(b, "name", w ? w->name : NULL, true);
         api_kv_date(b, "opens", s->opens, true, true);
         api_kv_date(b, "closes", s->closes, true, true);
-        buf_printf(b, ",\"filled\":%s", s->filled ? "true" : "false");
+        api_kv_bool(b, "filled", s->filled, true);
         api_kv_date(b, "filled_on", s->filled_on, s->filled, true);
-        buf_printf(b, ",\"applies\":%s,\"overdue\":%s", applies ? "true" : "false", overdue ? "true" : "false");
+        api_kv_bool(b, "applies", applies, true);
+        api_kv_bool(b, "overdue", overdue, true);
         buf_putc(b, '}');
     }
     buf_puts(b, "]}");
@@ -610,7 +604,6 @@ static void schedule_json(buf_t *b, const app_t *app, store_tx_t *tx, const stor
 static int render_birth(http_req_t *req, store_tx_t *tx, const store_pregnancy_t *p, buf_t *b, fy_err_t *e)
 {
     const refdata_t *ref = api_app(req)->ref;
-    arena_t *a = req->arena;
     store_delivery_t d;
     int rc = store_delivery_of(tx, p->id, &d, e);
     if (rc < 0)
@@ -628,12 +621,13 @@ static int render_birth(http_req_t *req, store_tx_t *tx, const store_pregnancy_t
         inst_ref(b, ref, "institution_id", "institution_name", d.institution_id, true);
         api_kv_str(b, "mode", d.mode, true);
         api_kv_str(b, "cs_indication", d.cs_indication, true);
-        buf_printf(b, ",\"epidural\":%s", d.epidural ? "true" : "false");
+        api_kv_bool(b, "epidural", d.epidural, true);
         if (d.blood_loss_ml >= 0)
             api_kv_int(b, "blood_loss_ml", d.blood_loss_ml, true);
         else
             buf_puts(b, ",\"blood_loss_ml\":null");
-        buf_printf(b, ",\"complications\":%s", d.complications ? d.complications : "[]");
+        buf_puts(b, ",\"complications\":");
+        buf_puts(b, d.complications ? d.complications : "[]");
         api_kv_int(b, "babies", d.babies, true);
         buf_putc(b, '}');
     }
@@ -647,9 +641,10 @@ static int render_birth(http_req_t *req, store_tx_t *tx, const store_pregnancy_t
     buf_puts(b, ",\"babies\":[");
     for (int i = 0; i < nk; i++) {
         buf_puts(b, i ? ",{" : "{");
-        api_kv_str(b, "child_id", strcmp(kids[i].outcome, "live") == 0 ? arena_printf(a, "%lld", (long long)kids[i].id)
-                                                                       : NULL,
-                   false);
+        if (strcmp(kids[i].outcome, "live") == 0) /* a stillborn baby has no child record */
+            api_kv_id(b, "child_id", kids[i].id, false);
+        else
+            buf_puts(b, "\"child_id\":null");
         api_kv_int(b, "birth_order", kids[i].birth_order, true);
         api_kv_int(b, "sex", kids[i].sex, true);
         api_kv_int(b, "weight_g", kids[i].weight_g, true);
@@ -683,8 +678,8 @@ static int render_birth(http_req_t *req, store_tx_t *tx, const store_pregnancy_t
         api_kv_id(b, "id", pv[i].id, false);
         api_kv_str(b, "kind", pv[i].kind, true);
         api_kv_date(b, "date", pv[i].date, true, true);
-        num(b, "sbp", pv[i].sbp);
-        num(b, "dbp", pv[i].dbp);
+        api_kv_num(b, "sbp", pv[i].sbp, true);
+        api_kv_num(b, "dbp", pv[i].dbp, true);
         api_kv_str(b, "findings", pv[i].findings, true);
         if (pv[i].epds_score >= 0)
             api_kv_int(b, "epds_score", pv[i].epds_score, true);
@@ -730,23 +725,27 @@ int preg_render(http_req_t *req, store_tx_t *tx, const store_pregnancy_t *p, con
     api_kv_str(b, "trimester", preg_trimester(ga_now), true);
     api_kv_date(b, "registered_on", p->registered_on, true, true);
     ga_json(b, "registered_ga", p->registered_ga_days, true);
-    buf_printf(b, ",\"early_registration\":%s", p->early_registration ? "true" : "false");
+    api_kv_bool(b, "early_registration", p->early_registration, true);
     api_kv_date(b, "small_card_deadline", p->lmp + PREG_SMALL_CARD_LAST_DAYS, true, true);
     inst_ref(b, ref, "institution_id", "institution_name", p->institution_id, true);
     inst_ref(b, ref, "delivery_institution_id", "delivery_institution_name", p->delivery_institution_id, true);
     api_kv_str(b, "residence_district", p->residence_district, true);
-    buf_printf(b, ",\"history\":{\"gravidity\":%d,\"parity\":%d,\"previous_caesareans\":%d,"
-                  "\"other_uterine_operations\":%d,\"previous_miscarriages\":%d,\"assisted_reproduction\":%s",
-               p->gravidity, p->parity, p->previous_caesareans, p->other_uterine_operations,
-               p->previous_miscarriages, p->assisted_reproduction ? "true" : "false");
+    buf_puts(b, ",\"history\":{");
+    api_kv_int(b, "gravidity", p->gravidity, false);
+    api_kv_int(b, "parity", p->parity, true);
+    api_kv_int(b, "previous_caesareans", p->previous_caesareans, true);
+    api_kv_int(b, "other_uterine_operations", p->other_uterine_operations, true);
+    api_kv_int(b, "previous_miscarriages", p->previous_miscarriages, true);
+    api_kv_bool(b, "assisted_reproduction", p->assisted_reproduction, true);
     api_kv_date(b, "last_uterine_surgery_date", p->last_uterine_surgery_date, p->has_last_uterine_surgery, true);
     buf_putc(b, '}');
     api_kv_int(b, "fetuses", p->fetuses, true);
-    num(b, "height_cm", p->height_cm);
-    num(b, "weight_kg", p->weight_kg);
+    api_kv_num(b, "height_cm", p->height_cm, true);
+    api_kv_num(b, "weight_kg", p->weight_kg, true);
     double bmi = p->weight_kg / ((p->height_cm / 100) * (p->height_cm / 100));
-    num(b, "bmi", round(bmi * 10) / 10);
-    buf_printf(b, ",\"declared_factors\":%s", p->declared_factors ? p->declared_factors : "[]");
+    api_kv_num(b, "bmi", round(bmi * 10) / 10, true);
+    buf_puts(b, ",\"declared_factors\":");
+    buf_puts(b, p->declared_factors ? p->declared_factors : "[]");
 
     /* cards */
     store_card_t *cards;
@@ -799,22 +798,24 @@ int preg_render(http_req_t *req, store_tx_t *tx, const store_pregnancy_t *p, con
         api_kv_date(b, "on_date", risks[i].on_date, true, true);
         api_kv_str(b, "trigger", risks[i].trigger, true);
         /* who graded: the user whose entry triggered it; null for the system */
-        api_kv_str(b, "user_id",
-                   risks[i].user_id > 0 ? arena_printf(a, "%lld", (long long)risks[i].user_id) : NULL, true);
+        if (risks[i].user_id > 0)
+            api_kv_id(b, "user_id", risks[i].user_id, true);
+        else
+            buf_puts(b, ",\"user_id\":null");
         color_fields(b, risks[i].color, risks[i].purple);
         api_kv_str(b, "criteria_version", risks[i].criteria_version, true);
         /* past gradings as stored (codes, colours, derived/declared): the
          * clauses are those of the current grading and GET /risk/criteria */
-        buf_printf(b, ",\"factors\":%s}", risks[i].factors ? risks[i].factors : "[]");
+        buf_puts(b, ",\"factors\":");
+        buf_puts(b, risks[i].factors ? risks[i].factors : "[]");
+        buf_putc(b, '}');
     }
     buf_putc(b, ']');
 
     /* schedule, next visit, overdue (as of today) */
     bool overdue;
-    schedule_json(b, app, tx, p, today, &overdue, e);
-    if (fy_has_error(e))
-        return -1;
-    buf_printf(b, ",\"overdue\":%s", overdue ? "true" : "false");
+    schedule_json(b, app, a, p, visits, nv, today, &overdue);
+    api_kv_bool(b, "overdue", overdue, true);
 
     /* case management */
     store_case_t c;
@@ -832,19 +833,20 @@ int preg_render(http_req_t *req, store_tx_t *tx, const store_pregnancy_t *p, con
         api_kv_str(b, "state", c.state, false);
         api_kv_instant(b, "opened_at", c.opened_at, true);
         api_kv_str(b, "opened_color", c.opened_color, true);
-        buf_printf(b, ",\"opened_purple\":%s", c.opened_purple ? "true" : "false");
+        api_kv_bool(b, "opened_purple", c.opened_purple, true);
         api_kv_str(b, "max_color", c.max_color, true);
         inst_ref(b, ref, "owner_institution", "owner_institution_name", c.owner_institution, true);
         api_kv_str(b, "district", c.district, true);
         bool red = strcmp(p->color, "red") == 0;
-        buf_printf(b, ",\"continuation_required\":%s,\"continuation_missing\":%s}", red ? "true" : "false",
-                   red && ncont == 0 ? "true" : "false");
+        api_kv_bool(b, "continuation_required", red, true);
+        api_kv_bool(b, "continuation_missing", red && ncont == 0, true);
+        buf_putc(b, '}');
     }
     buf_puts(b, ",\"continuation_assessments\":[");
     for (int i = 0; i < ncont; i++) {
         buf_puts(b, i ? ",{" : "{");
         api_kv_instant(b, "at", cont[i].at, false);
-        buf_printf(b, ",\"suitable\":%s", cont[i].suitable ? "true" : "false");
+        api_kv_bool(b, "suitable", cont[i].suitable, true);
         api_kv_str(b, "assessed_by", cont[i].assessed_by, true);
         api_kv_str(b, "senior_title", cont[i].senior_title, true);
         api_kv_str(b, "advice", cont[i].advice, true);

@@ -39,7 +39,7 @@ static void screening_json(http_req_t *req, buf_t *b, const screening_rules_t *r
         api_kv_str(b, "panel_source", p->source, true);
         api_kv_str(b, "panel_mark", p->mark, true);
     }
-    buf_printf(b, ",\"panel_listed\":%s", p ? "true" : "false");
+    api_kv_bool(b, "panel_listed", p, true);
     if (s->sampled_at) {
         char local[23];
         fy_instant_format_local(s->sampled_at, local);
@@ -52,7 +52,7 @@ static void screening_json(http_req_t *req, buf_t *b, const screening_rules_t *r
     buf_printf(b, ",\"details\":%s", s->details ? s->details : "null");
     api_kv_str(b, "recall", s->recall, true);
     bool early = child && screening_sample_early(k, child->born_at, s->sampled_at);
-    buf_printf(b, ",\"early_sample\":%s", early ? "true" : "false");
+    api_kv_bool(b, "early_sample", early, true);
     if (early && k)
         api_kv_str(b, "early_sample_note",
                    arena_printf(req->arena,
@@ -64,7 +64,7 @@ static void screening_json(http_req_t *req, buf_t *b, const screening_rules_t *r
         buf_puts(b, ",\"diagnosis\":{");
         api_kv_date(b, "date", s->diagnosis_date, true, false);
         api_kv_str(b, "diagnosis", s->diagnosis, true);
-        buf_printf(b, ",\"confirmed\":%s", s->confirmed ? "true" : "false");
+        api_kv_bool(b, "confirmed", s->confirmed, true);
         api_kv_instant(b, "recorded_at", s->diagnosed_at, true);
         buf_putc(b, '}');
     } else {

@@ -73,7 +73,7 @@ static int worklist(http_req_t *req, http_resp_t *resp, store_worklist_t kind)
             api_kv_str(&b, "case_owner", r->case_owner, true);
             const ref_institution_t *o = refdata_institution(app->ref, r->case_owner);
             api_kv_str(&b, "case_owner_name", o ? o->name : NULL, true);
-            buf_printf(&b, ",\"continuation_missing\":%s", r->needs_continuation ? "true" : "false");
+            api_kv_bool(&b, "continuation_missing", r->needs_continuation, true);
         } else if (kind == WORKLIST_POSTPARTUM) {
             buf_puts(&b, ",\"task\":{");
             api_kv_str(&b, "id", arena_printf(req->arena, "%lld", (long long)r->task.id), false);

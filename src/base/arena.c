@@ -56,8 +56,7 @@ void arena_free(arena_t *a)
     free(a);
 }
 
-/* n bytes, not cleared: for callers that write them all at once */
-static void *alloc_raw(arena_t *a, size_t n)
+void *arena_alloc_raw(arena_t *a, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     struct block *b = a->head;
@@ -82,14 +81,14 @@ static void *alloc_raw(arena_t *a, size_t n)
 
 void *arena_alloc(arena_t *a, size_t n)
 {
-    void *p = alloc_raw(a, n);
+    void *p = arena_alloc_raw(a, n);
     memset(p, 0, n);
     return p;
 }
 
 char *arena_strndup(arena_t *a, const char *s, size_t n)
 {
-    char *p = alloc_raw(a, n + 1);
+    char *p = arena_alloc_raw(a, n + 1);
     memcpy(p, s, n);
     p[n] = 0;
     return p;
@@ -104,7 +103,7 @@ char *arena_printf(arena_t *a, const char *fmt, ...)
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    char *p = alloc_raw(a, (size_t)n + 1);
+    char *p = arena_alloc_raw(a, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap2);
     va_end(ap2);
     return p;

@@ -13,6 +13,8 @@ arena_t *arena_new(void);
 void arena_free(arena_t *a);
 /* Zeroed, 16-byte aligned; never returns NULL (aborts when memory is gone). */
 void *arena_alloc(arena_t *a, size_t n);
+/* Not zeroed: for a large object the caller fills itself. */
+void *arena_alloc_raw(arena_t *a, size_t n);
 char *arena_strdup(arena_t *a, const char *s);
 char *arena_strndup(arena_t *a, const char *s, size_t n);
 char *arena_printf(arena_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,5 +1,6 @@
 #include "base/buf.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,46 @@ void buf_put_int(buf_t *b, long long v)
     if (v < 0)
         *--p = '-';
     buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+void buf_put_num(buf_t *b, double v)
+{
+    /* v is n / 1000 exactly as a double, with |n| < 10^9: then the decimal
+     * n / 1000 (at most 9 significant digits) is the nearest such decimal to
+     * v, so "%.10g" prints those digits, trailing zeros dropped. -0 and
+     * anything else go to printf. */
+    if (v != 0 && v > -1e6 && v < 1e6) {
+        double scaled = v * 1000;
+        long long n = (long long)(scaled < 0 ? scaled - 0.5 : scaled + 0.5);
+        if (n != 0 && (double)n / 1000 == v) {
+            unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+            char tmp[24];
+            char *p = tmp + sizeof tmp;
+            int frac = 3;
+            while (frac > 0 && u % 10 == 0) { /* trailing zeros of the fraction */
+                u /= 10;
+                frac--;
+            }
+            for (int i = 0; i < frac; i++) {
+                *--p = (char)('0' + u % 10);
+                u /= 10;
+            }
+            if (frac)
+                *--p = '.';
+            do
+                *--p = (char)('0' + u % 10);
+            while (u /= 10);
+            if (n < 0)
+                *--p = '-';
+            buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+            return;
+        }
+    }
+    if (v == 0 && !signbit(v)) {
+        buf_putc(b, '0');
+        return;
+    }
+    buf_printf(b, "%.10g", v);
 }
 
 void buf_printf(buf_t *b, const char *fmt, ...)

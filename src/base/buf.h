@@ -17,6 +17,9 @@ void buf_puts(buf_t *b, const char *s);
 void buf_putc(buf_t *b, char c);
 /* A decimal integer, without printf (replies write many). */
 void buf_put_int(buf_t *b, long long v);
+/* A finite number as "%.10g" writes it; short decimals (the measurements a
+ * record holds) without printf. */
+void buf_put_num(buf_t *b, double v);
 void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal, quotes included; NULL gives null. */
 void buf_json_str(buf_t *b, const char *s);

@@ -55,6 +55,14 @@ void fy_field(fy_err_t *e, const char *field, const char *code, const char *fmt,
 
 bool fy_has_error(const fy_err_t *e) { return e->status != 0; }
 
+void fy_err_clear(fy_err_t *e)
+{
+    e->status = 0;
+    e->code[0] = e->detail[0] = e->allow[0] = e->extra[0] = 0;
+    e->retry_after = 0;
+    e->n = 0;
+}
+
 const char *fy_status_title(int status)
 {
     switch (status) {

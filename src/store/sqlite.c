@@ -545,7 +545,8 @@ static void *writer_main(void *arg)
                                       : "PRAGMA synchronous=OFF; PRAGMA cache_size=-131072",
                          NULL, NULL, NULL);
 
-        fy_err_t err = {0};
+        fy_err_t err;
+        fy_err_clear(&err);
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         if (control(&st->writer, SQL_BEGIN_IMMEDIATE, &err)) {
@@ -566,7 +567,8 @@ static void *writer_main(void *arg)
             if (!j->arena && !scratch)
                 scratch = arena_new();
             store_tx_t tx = {.conn = &st->writer, .arena = j->arena ? j->arena : scratch, .writing = true, .st = st};
-            fy_err_t se = {0};
+            fy_err_t se;
+            fy_err_clear(&se);
             control(&st->writer, SQL_SAVEPOINT, &se);
             sq_audit_tail_save(st);
             fy_set_thread_now(j->clock);
@@ -701,7 +703,8 @@ int store_read(store_t *st, arena_t *a, store_fn fn, void *ctx, fy_err_t *e)
         return -1;
     int rc = fn(&tx, ctx, e);
     reset_busy(c->db);
-    fy_err_t ignore = {0};
+    fy_err_t ignore;
+    fy_err_clear(&ignore);
     control(c, SQL_COMMIT, &ignore);
     return rc;
 }
