@@ -633,10 +633,7 @@ static int render_birth(http_req_t *req, store_tx_t *tx, const store_pregnancy_t
     }
     store_child_t *kids;
     int nk;
-    int64_t kt;
-    store_child_query_t cq = {.scope = &(scope_t){.kind = SCOPE_ALL}, .pregnancy_id = p->id,
-                              .include_stillbirths = true, .limit = 10};
-    if (store_children_search(tx, &cq, &kids, &nk, &kt, e))
+    if (store_children_of(tx, p->id, &kids, &nk, e))
         return -1;
     buf_puts(b, ",\"babies\":[");
     for (int i = 0; i < nk; i++) {

@@ -60,7 +60,10 @@ int store_delivery_insert(store_tx_t *tx, store_delivery_t *d, fy_err_t *e)
 
 int store_delivery_of(store_tx_t *tx, int64_t pregnancy_id, store_delivery_t *out, fy_err_t *e)
 {
-    static const char sql[] = "SELECT " DELIVERY_COLS " FROM deliveries d WHERE d.pregnancy_id = ?";
+    /* the covering index (migration 010): the planner would take the unique
+     * one and then read the table too */
+    static const char sql[] = "SELECT " DELIVERY_COLS " FROM deliveries d INDEXED BY deliveries_record"
+                              " WHERE d.pregnancy_id = ?";
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
@@ -149,6 +152,19 @@ int store_child_get(store_tx_t *tx, int64_t id, store_child_t *out, fy_err_t *e)
         return -1;
     sqlite3_bind_int64(s, 1, id);
     return sq_row(tx, s, read_child, out, e);
+}
+
+/* Every baby of a pregnancy, stillborn ones too, by id: the record's list,
+ * from the covering children_pregnancy index (migration 010). */
+int store_children_of(store_tx_t *tx, int64_t pregnancy_id, store_child_t **out, int *n, fy_err_t *e)
+{
+    static const char sql[] = "SELECT " SQ_CHILD_COLS " FROM children c WHERE c.pregnancy_id = ? ORDER BY c.id";
+    sqlite3_stmt *s = sq_stmt(tx, sql, e);
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, pregnancy_id);
+    *out = sq_rows(tx, s, sizeof **out, 2, read_child, n, e);
+    return *out ? 0 : -1;
 }
 
 static void bind_child_query(sqlite3_stmt *s, const void *vq)

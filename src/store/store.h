@@ -385,6 +385,8 @@ typedef struct {
     bool include_stillbirths;
     int limit, offset;
 } store_child_query_t;
+/* Every baby of a pregnancy (stillborn ones too), by id. */
+int store_children_of(store_tx_t *tx, int64_t pregnancy_id, store_child_t **out, int *n, fy_err_t *e);
 int store_children_search(store_tx_t *tx, const store_child_query_t *q, store_child_t **out, int *n, int64_t *total,
                           fy_err_t *e);
 
