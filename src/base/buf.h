@@ -14,7 +14,14 @@ typedef struct {
 void buf_reserve(buf_t *b, size_t extra);
 void buf_append(buf_t *b, const void *s, size_t n);
 void buf_puts(buf_t *b, const char *s);
-void buf_putc(buf_t *b, char c);
+/* Inline: replies are written a character at a time in places. */
+static inline void buf_putc(buf_t *b, char c)
+{
+    if (b->len + 2 > b->cap)
+        buf_reserve(b, 1);
+    b->p[b->len++] = c;
+    b->p[b->len] = 0;
+}
 /* A decimal integer, without printf (replies write many). */
 void buf_put_int(buf_t *b, long long v);
 /* A finite number as "%.10g" writes it; short decimals (the measurements a
