@@ -136,6 +136,17 @@ static size_t utf8_seq_len(const unsigned char *p)
     return n;
 }
 
+/* Bytes that are copied as they are inside a JSON string: printable ASCII
+ * but for the quote, the backslash and the < > & that replies escape. */
+static const unsigned char plain_byte[256] = {
+    ['\x20'] = 1, 1, 0 /* " */, 1, 1, 1, 0 /* & */, 1, 1, 1, 1, 1, 1, 1, 1, 1,          /* 0x20–0x2F */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 /* < */, 1, 0 /* > */, 1,                   /* 0x30–0x3F */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,                                   /* 0x40–0x4F */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 /* \\ */, 1, 1, 1,                           /* 0x50–0x5F */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,                                   /* 0x60–0x6F */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,                                   /* 0x70–0x7F */
+};
+
 void buf_json_str(buf_t *b, const char *s)
 {
     if (!s) {
@@ -147,11 +158,19 @@ void buf_json_str(buf_t *b, const char *s)
     buf_putc(b, '"');
     const unsigned char *p = (const unsigned char *)s, *run = p;
     /* text is copied in runs; only the bytes that need care stop a run */
-    for (; *p; p++) {
+    for (;; p++) {
+        while (plain_byte[*p])
+            p++;
         unsigned char c = *p;
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&')
-            continue;
+        if (!c)
+            break;
         if (c >= 0x80) {
+            /* most of it is Chinese: three bytes led by E1–EC or EE–EF */
+            if (((c >= 0xE1 && c <= 0xEC) || c >= 0xEE) && c <= 0xEF && (p[1] & 0xC0) == 0x80 &&
+                (p[2] & 0xC0) == 0x80) {
+                p += 2;
+                continue;
+            }
             /* JSON text is UTF-8: a byte that does not start a valid
              * sequence (a client's %FF in a path, a message cut short)
              * becomes U+FFFD instead of making the whole reply unreadable */
