@@ -815,14 +815,19 @@ int preg_render(http_req_t *req, store_tx_t *tx, const store_pregnancy_t *p, con
     api_kv_bool(b, "overdue", overdue, true);
 
     /* case management */
+    /* case management and appointments: most pregnancies have none, and
+     * has_management_rows says so without three lookups */
     store_case_t c;
-    int rc = store_case_get(tx, p->id, &c, e);
-    if (rc < 0)
-        return -1;
-    store_continuation_t *cont;
-    int ncont;
-    if (store_continuations_of(tx, p->id, &cont, &ncont, e))
-        return -1;
+    int rc = 1;
+    store_continuation_t *cont = NULL;
+    int ncont = 0;
+    store_appointment_t *ap = NULL;
+    int na = 0;
+    if (p->has_management_rows) {
+        if ((rc = store_case_get(tx, p->id, &c, e)) < 0 || store_continuations_of(tx, p->id, &cont, &ncont, e) ||
+            store_appointments_of(tx, p->id, &ap, &na, e))
+            return -1;
+    }
     if (rc == 1) {
         buf_puts(b, ",\"case\":{\"state\":\"none\"}");
     } else {
@@ -887,10 +892,6 @@ int preg_render(http_req_t *req, store_tx_t *tx, const store_pregnancy_t *p, con
     buf_putc(b, ']');
 
     /* appointments */
-    store_appointment_t *ap;
-    int na;
-    if (store_appointments_of(tx, p->id, &ap, &na, e))
-        return -1;
     buf_puts(b, ",\"appointments\":[");
     for (int i = 0; i < na; i++) {
         buf_puts(b, i ? ",{" : "{");

@@ -14,8 +14,8 @@
     " p.other_uterine_operations, p.last_uterine_surgery_date, p.previous_miscarriages,"                          \
     " p.assisted_reproduction, p.fetuses, p.height_cm, p.weight_kg, p.schedule_id, p.declared_factors, p.color,"  \
     " p.purple, p.risk_assessment_id, p.overdue, p.next_check_on, p.created_by, p.created_at, p.updated_at,"      \
-    " p.version"
-#define PREG_NCOLS 36
+    " p.version, p.has_management_rows"
+#define PREG_NCOLS 37
 
 static bool is_null(sqlite3_stmt *s, int col) { return sqlite3_column_type(s, col) == SQLITE_NULL; }
 
@@ -60,6 +60,7 @@ static void read_preg(store_tx_t *tx, sqlite3_stmt *s, int o, store_pregnancy_t 
     p->created_at = sqlite3_column_int64(s, o + 33);
     p->updated_at = sqlite3_column_int64(s, o + 34);
     p->version = sqlite3_column_int64(s, o + 35);
+    p->has_management_rows = sqlite3_column_int(s, o + 36) != 0;
 }
 
 static void read_preg_row(store_tx_t *tx, sqlite3_stmt *s, void *row) { read_preg(tx, s, 0, row); }

@@ -214,6 +214,9 @@ typedef struct {
     fy_date_t next_check_on;
     bool has_next_check;
     int64_t created_by, created_at, updated_at, version;
+    /* read only: 0 when the pregnancy has no risk case, continuation
+     * assessment or appointment (kept by triggers, migration 011) */
+    bool has_management_rows;
 } store_pregnancy_t;
 
 /* Sets p->id. 409 when the woman already has an open pregnancy. */
