@@ -371,7 +371,10 @@ static int pp_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     }
     if (c->v.declared_factors)
         p.declared_factors = c->v.declared_factors;
-    if (preg_regrade(app, tx, &p, &w, api_user(req)->id, "postpartum", c->v.id, c->v.date, e))
+    store_visit_t *visits;
+    int nv;
+    if (store_visits_of(tx, p.id, &visits, &nv, e) ||
+        preg_regrade(app, tx, &p, &w, visits, nv, api_user(req)->id, "postpartum", c->v.id, c->v.date, e))
         return -1;
     /* the 42-day check ends case management */
     if (strcmp(c->v.kind, "day42") == 0) {

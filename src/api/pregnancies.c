@@ -85,9 +85,10 @@ static int register_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
                          p->created_at};
     if (store_card_insert(tx, &card, e))
         return -1;
-    if (preg_regrade(app, tx, p, &w, u->id, "registration", p->id, p->registered_on, e))
+    /* a pregnancy just stored has no visits yet */
+    if (preg_regrade(app, tx, p, &w, NULL, 0, u->id, "registration", p->id, p->registered_on, e))
         return -1;
-    if (preg_schedule_refresh(app, tx, p, &w, fy_today(), e))
+    if (preg_schedule_refresh(app, tx, p, &w, NULL, 0, fy_today(), e))
         return -1;
     p->updated_at = fy_now_ms();
     if (store_pregnancy_update(tx, p, e))
@@ -371,6 +372,22 @@ struct visit_ctx {
     fy_err_t err; /* the failure of an asynchronous unit */
 };
 
+/* The visits `old` (date order, then id) with v, just stored, in its place:
+ * its id is the largest, so it goes after every visit on or before its date
+ * (as store_visits_of would list them now). */
+static const store_visit_t *with_visit(arena_t *a, const store_visit_t *old, int no, const store_visit_t *v, int *n)
+{
+    store_visit_t *all = arena_alloc_raw(a, sizeof *all * (size_t)(no + 1));
+    int k = 0;
+    while (k < no && old[k].date <= v->date)
+        k++;
+    memcpy(all, old, sizeof *all * (size_t)k);
+    all[k] = *v;
+    memcpy(all + k + 1, old + k, sizeof *all * (size_t)(no - k));
+    *n = no + 1;
+    return all;
+}
+
 static int visit_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
 {
     struct visit_ctx *c = vctx;
@@ -386,13 +403,15 @@ static int visit_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
     if (v->date - p.lmp > 45 * 7)
         return fy_field(e, "date", "range", "日期对应孕周超过45周 (date is beyond 45 weeks of gestation)"), -1;
     v->ga_days = preg_ga_days(p.lmp, v->date);
+    /* her visits before this one: read once, for the window, the grading
+     * and the schedule */
+    store_visit_t *old;
+    int no;
+    if (store_visits_of(tx, p.id, &old, &no, e))
+        return -1;
     /* which window the visit fills: plan with the visits before it */
     const schedule_t *sched = app_anc_schedule(app, p.schedule_id);
     if (sched && strcmp(v->kind, "visit") == 0) {
-        store_visit_t *old;
-        int no;
-        if (store_visits_of(tx, p.id, &old, &no, e))
-            return -1;
         fy_date_t *dates = arena_alloc(store_tx_arena(tx), sizeof *dates * (size_t)(no + 2));
         size_t nd = 0;
         dates[nd++] = p.registered_on;
@@ -415,9 +434,11 @@ static int visit_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
         return -1;
     if (v->declared_factors)
         p.declared_factors = v->declared_factors;
-    if (preg_regrade(app, tx, &p, &w, api_user(req)->id, v->kind, v->id, v->date, e))
+    int nv;
+    const store_visit_t *visits = with_visit(store_tx_arena(tx), old, no, v, &nv);
+    if (preg_regrade(app, tx, &p, &w, visits, nv, api_user(req)->id, v->kind, v->id, v->date, e))
         return -1;
-    if (preg_schedule_refresh(app, tx, &p, &w, fy_today(), e))
+    if (preg_schedule_refresh(app, tx, &p, &w, visits, nv, fy_today(), e))
         return -1;
     p.updated_at = fy_now_ms();
     if (store_pregnancy_update(tx, &p, e))

@@ -17,15 +17,19 @@ int preg_require_open(const store_pregnancy_t *p, fy_err_t *e);
  * result date): stores the grading with its trigger, updates colour and
  * purple, and opens the high-risk case (and notifies the MCH institute of
  * her district) when she turns orange, red or purple. `user_id` may be 0 for
- * the system. */
-int preg_regrade(const app_t *app, store_tx_t *tx, store_pregnancy_t *p, const store_woman_t *w, int64_t user_id,
-                 const char *trigger, int64_t trigger_id, fy_date_t on, fy_err_t *e);
+ * the system. `visits` are all her antenatal visits in date order (then id),
+ * any stored in this unit included, as store_visits_of gives them: the
+ * caller has read them already. */
+int preg_regrade(const app_t *app, store_tx_t *tx, store_pregnancy_t *p, const store_woman_t *w,
+                 const store_visit_t *visits, int nv, int64_t user_id, const char *trigger, int64_t trigger_id,
+                 fy_date_t on, fy_err_t *e);
 
-/* Recomputes the schedule state as of `today`: queues reminders (outbox,
- * once per window), sets the overdue flag and the next date the reminder job
- * must look again. Does not write the pregnancy: the caller does. */
+/* Recomputes the schedule state as of `today` from her visits (as for
+ * preg_regrade): queues reminders (outbox, once per window), sets the overdue
+ * flag and the next date the reminder job must look again. Does not write
+ * the pregnancy: the caller does. */
 int preg_schedule_refresh(const app_t *app, store_tx_t *tx, store_pregnancy_t *p, const store_woman_t *w,
-                          fy_date_t today, fy_err_t *e);
+                          const store_visit_t *visits, int nv, fy_date_t today, fy_err_t *e);
 
 /* The whole record as JSON (loads what it needs in tx). */
 int preg_render(http_req_t *req, store_tx_t *tx, const store_pregnancy_t *p, const store_woman_t *w, buf_t *b,

@@ -237,8 +237,9 @@ static int facts_refresh(const app_t *app, store_tx_t *tx, const store_pregnancy
     return store_preg_facts_put(tx, &f, e);
 }
 
-int preg_regrade(const app_t *app, store_tx_t *tx, store_pregnancy_t *p, const store_woman_t *w, int64_t user_id,
-                 const char *trigger, int64_t trigger_id, fy_date_t on, fy_err_t *e)
+int preg_regrade(const app_t *app, store_tx_t *tx, store_pregnancy_t *p, const store_woman_t *w,
+                 const store_visit_t *visits, int nv, int64_t user_id, const char *trigger, int64_t trigger_id,
+                 fy_date_t on, fy_err_t *e)
 {
     arena_t *a = store_tx_arena(tx);
     preg_findings_t f;
@@ -256,10 +257,6 @@ int preg_regrade(const app_t *app, store_tx_t *tx, store_pregnancy_t *p, const s
     f.last_uterine_surgery_date = p->last_uterine_surgery_date;
     f.has_last_uterine_surgery = p->has_last_uterine_surgery;
 
-    store_visit_t *visits;
-    int nv;
-    if (store_visits_of(tx, p->id, &visits, &nv, e))
-        return -1;
     store_pp_visit_t *pv = NULL;
     int np = 0;
     bool ended = strcmp(p->status, "open") != 0;
@@ -368,7 +365,7 @@ static fy_date_t last_contact(const fy_date_t *dates, size_t n, fy_date_t today)
 static bool slot_chases(const schedule_slot_t *s, fy_date_t last) { return s->overdue && last <= s->closes; }
 
 int preg_schedule_refresh(const app_t *app, store_tx_t *tx, store_pregnancy_t *p, const store_woman_t *w,
-                          fy_date_t today, fy_err_t *e)
+                          const store_visit_t *visits, int nv, fy_date_t today, fy_err_t *e)
 {
     const schedule_t *sched = app_anc_schedule(app, p->schedule_id);
     if (!sched || strcmp(p->status, "open") != 0) {
@@ -376,10 +373,6 @@ int preg_schedule_refresh(const app_t *app, store_tx_t *tx, store_pregnancy_t *p
         p->has_next_check = false;
         return 0;
     }
-    store_visit_t *visits;
-    int nv;
-    if (store_visits_of(tx, p->id, &visits, &nv, e))
-        return -1;
     size_t nd;
     fy_date_t *dates = contact_dates(store_tx_arena(tx), p, visits, nv, &nd);
     schedule_slot_t slots[MAX_SLOTS];

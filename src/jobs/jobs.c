@@ -47,7 +47,10 @@ static int refresh_unit(store_tx_t *tx, void *vctx, fy_err_t *e)
         bool was_overdue = p.overdue;
         bool had = p.has_next_check;
         fy_date_t before = p.next_check_on;
-        if (preg_schedule_refresh(c->app, tx, &p, &w, c->due->today, e))
+        store_visit_t *visits;
+        int nv;
+        if (store_visits_of(tx, p.id, &visits, &nv, e) ||
+            preg_schedule_refresh(c->app, tx, &p, &w, visits, nv, c->due->today, e))
             return -1;
         /* a pregnancy must leave the due set, or the job would spin on it */
         if (p.has_next_check && p.next_check_on <= c->due->today)
