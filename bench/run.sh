@@ -61,7 +61,7 @@ year=$(sqlite3 "$work" "SELECT CAST(strftime('%Y', max(delivered_on)*86400, 'uni
                          + (CAST(strftime('%m', max(delivered_on)*86400, 'unixepoch') AS INTEGER) >= 10) FROM deliveries")
 
 log="$B/server.log"
-"$B/fuyou" serve --db "$work" --port 0 --threads "${BENCH_SERVER_THREADS:-4}" > "$B/server.out" 2> "$log" &
+"$B/fuyou" serve --db "$work" --port 0 --threads "${BENCH_SERVER_THREADS:-3}" > "$B/server.out" 2> "$log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q listening "$B/server.out" 2>/dev/null && break; sleep 0.1; done

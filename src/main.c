@@ -36,7 +36,7 @@ static const char *usage_serve =
     "  --db PATH     SQLite database file (default var/fuyou.db; created and migrated if needed)\n"
     "  --port N      TCP port (default 8080; 0 picks a free port)\n"
     "  --bind ADDR   IPv4 address to listen on (default 127.0.0.1)\n"
-    "  --threads N   HTTP worker threads (default 4: reads and visits do not hold one while they commit)\n"
+    "  --threads N   HTTP worker threads (default 3: reads and visits do not hold one while they commit)\n"
     "  --data DIR    reference data directory (default data)\n"
     "  --web DIR     static web UI directory (default web)\n"
     "  --anc-schedule ID  antenatal schedule for new pregnancies: anc-national-2011 (default)\n"
@@ -435,7 +435,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     int sub = (strcmp(cmd, "user") == 0 || strcmp(cmd, "audit") == 0) && argc > 2 && argv[2][0] != '-';
     opts_t o = {.db = "var/fuyou.db", .bind = "127.0.0.1", .data = "data", .web = "web", .port = 8080,
-                .threads = 4, .births = 100000, .seed = 1, .job_interval = 60};
+                .threads = 3, .births = 100000, .seed = 1, .job_interval = 60};
     if (parse_opts(argc - 2 - sub, argv + 2 + sub, &o))
         return 2;
     if (strcmp(cmd, "serve") == 0)
