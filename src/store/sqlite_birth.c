@@ -277,13 +277,8 @@ int store_cert_block_get(store_tx_t *tx, int64_t id, store_cert_block_t *out, fy
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        read_block(tx, s, out);
-        sqlite3_reset(s);
-        return block_counts(tx, out, e);
-    }
-    return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
+    int rc = sq_row(tx, s, read_block, out, e);
+    return rc ? rc : block_counts(tx, out, e);
 }
 
 int store_cert_blocks_list(store_tx_t *tx, const char *institution_id, store_cert_block_t **out, int *n, fy_err_t *e)

@@ -149,6 +149,12 @@ static void read_state(sqlite3_stmt *s, int c0, store_child_state_t *st)
     st->updated_at = sqlite3_column_int64(s, c0 + 5);
 }
 
+static void read_state_row(store_tx_t *tx, sqlite3_stmt *s, void *row)
+{
+    (void)tx;
+    read_state(s, 0, row);
+}
+
 int store_child_state_get(store_tx_t *tx, int64_t child_id, store_child_state_t *out, fy_err_t *e)
 {
     static const char sql[] = "SELECT " STATE_COLS " FROM child_states st WHERE st.child_id = ?";
@@ -156,13 +162,7 @@ int store_child_state_get(store_tx_t *tx, int64_t child_id, store_child_state_t 
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, child_id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        read_state(s, 0, out);
-        sqlite3_reset(s);
-        return 0;
-    }
-    return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
+    return sq_row(tx, s, read_state_row, out, e);
 }
 
 int store_child_state_put(store_tx_t *tx, const store_child_state_t *st, fy_err_t *e)

@@ -68,13 +68,7 @@ int store_delivery_of(store_tx_t *tx, int64_t pregnancy_id, store_delivery_t *ou
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, pregnancy_id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        read_delivery(tx, s, out);
-        sqlite3_reset(s); /* let go of the snapshot (see sq_stmt) */
-        return 0;
-    }
-    return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
+    return sq_row(tx, s, read_delivery, out, e);
 }
 
 /* ---- children -------------------------------------------------------- */

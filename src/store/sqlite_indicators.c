@@ -26,31 +26,33 @@
 
 #include "store/sqlite_int.h"
 
+static void read_facts(store_tx_t *tx, sqlite3_stmt *s, void *row)
+{
+    store_preg_facts_t *f = row;
+    f->pregnancy_id = sqlite3_column_int64(s, 0);
+    f->contacts = sqlite3_column_int(s, 1);
+    f->early_check = sqlite3_column_int(s, 2);
+    f->hiv_tested = sqlite3_column_int(s, 3);
+    f->syphilis_tested = sqlite3_column_int(s, 4);
+    f->hbsag_tested = sqlite3_column_int(s, 5);
+    f->max_color = sq_text(tx, s, 6);
+    f->ever_purple = sqlite3_column_int(s, 7);
+    f->case_managed = sqlite3_column_int(s, 8);
+    f->pp_visit_28d = sqlite3_column_int(s, 9);
+    f->pp_visited = sqlite3_column_int(s, 10);
+    f->day42_checked = sqlite3_column_int(s, 11);
+}
+
 int store_preg_facts_get(store_tx_t *tx, int64_t pregnancy_id, store_preg_facts_t *out, fy_err_t *e)
 {
-    static const char sql[] = "SELECT contacts, early_check, hiv_tested, syphilis_tested, hbsag_tested, max_color,"
-                              " ever_purple, case_managed, pp_visit_28d, pp_visited, day42_checked"
+    static const char sql[] = "SELECT pregnancy_id, contacts, early_check, hiv_tested, syphilis_tested, hbsag_tested,"
+                              " max_color, ever_purple, case_managed, pp_visit_28d, pp_visited, day42_checked"
                               " FROM pregnancy_facts WHERE pregnancy_id = ?";
     sqlite3_stmt *s = sq_stmt(tx, sql, e);
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, pregnancy_id);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
-    out->pregnancy_id = pregnancy_id;
-    out->contacts = sqlite3_column_int(s, 0);
-    out->early_check = sqlite3_column_int(s, 1);
-    out->hiv_tested = sqlite3_column_int(s, 2);
-    out->syphilis_tested = sqlite3_column_int(s, 3);
-    out->hbsag_tested = sqlite3_column_int(s, 4);
-    out->max_color = sq_text(tx, s, 5);
-    out->ever_purple = sqlite3_column_int(s, 6);
-    out->case_managed = sqlite3_column_int(s, 7);
-    out->pp_visit_28d = sqlite3_column_int(s, 8);
-    out->pp_visited = sqlite3_column_int(s, 9);
-    out->day42_checked = sqlite3_column_int(s, 10);
-    return 0;
+    return sq_row(tx, s, read_facts, out, e);
 }
 
 int store_preg_facts_put(store_tx_t *tx, const store_preg_facts_t *f, fy_err_t *e)

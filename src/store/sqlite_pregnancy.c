@@ -490,6 +490,21 @@ int store_risks_of(store_tx_t *tx, int64_t pregnancy_id, store_risk_t **out, int
 
 /* ---- high-risk cases ---------------------------------------------------- */
 
+static void read_case(store_tx_t *tx, sqlite3_stmt *s, void *row)
+{
+    store_case_t *c = row;
+    c->id = sqlite3_column_int64(s, 0);
+    c->pregnancy_id = sqlite3_column_int64(s, 1);
+    c->opened_at = sqlite3_column_int64(s, 2);
+    c->opened_color = sq_text(tx, s, 3);
+    c->opened_purple = sqlite3_column_int(s, 4) != 0;
+    c->max_color = sq_text(tx, s, 5);
+    c->owner_institution = sq_text(tx, s, 6);
+    c->district = sq_text(tx, s, 7);
+    c->state = sq_text(tx, s, 8);
+    c->closed_at = sqlite3_column_int64(s, 9);
+}
+
 int store_case_get(store_tx_t *tx, int64_t pregnancy_id, store_case_t *out, fy_err_t *e)
 {
     static const char sql[] = "SELECT id, pregnancy_id, opened_at, opened_color, opened_purple, max_color,"
@@ -498,20 +513,7 @@ int store_case_get(store_tx_t *tx, int64_t pregnancy_id, store_case_t *out, fy_e
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, pregnancy_id);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
-    out->id = sqlite3_column_int64(s, 0);
-    out->pregnancy_id = sqlite3_column_int64(s, 1);
-    out->opened_at = sqlite3_column_int64(s, 2);
-    out->opened_color = sq_text(tx, s, 3);
-    out->opened_purple = sqlite3_column_int(s, 4) != 0;
-    out->max_color = sq_text(tx, s, 5);
-    out->owner_institution = sq_text(tx, s, 6);
-    out->district = sq_text(tx, s, 7);
-    out->state = sq_text(tx, s, 8);
-    out->closed_at = sqlite3_column_int64(s, 9);
-    return 0;
+    return sq_row(tx, s, read_case, out, e);
 }
 
 int store_case_insert(store_tx_t *tx, store_case_t *c, fy_err_t *e)

@@ -161,12 +161,8 @@ int store_rescue_network_get(store_tx_t *tx, int64_t version, store_rescue_netwo
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, version);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
-    read_version(tx, s, out);
-    sqlite3_reset(s);
-    return load_pairs(tx, out, e);
+    int rc = sq_row(tx, s, read_version, out, e);
+    return rc ? rc : load_pairs(tx, out, e);
 }
 
 int store_rescue_network_current(store_tx_t *tx, fy_date_t day, store_rescue_network_t *out, fy_err_t *e)
@@ -177,12 +173,8 @@ int store_rescue_network_current(store_tx_t *tx, fy_date_t day, store_rescue_net
     if (!s)
         return -1;
     sqlite3_bind_int(s, 1, day);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
-    read_version(tx, s, out);
-    sqlite3_reset(s);
-    return load_pairs(tx, out, e);
+    int rc = sq_row(tx, s, read_version, out, e);
+    return rc ? rc : load_pairs(tx, out, e);
 }
 
 int store_rescue_network_versions(store_tx_t *tx, store_rescue_network_t **out, int *n, fy_err_t *e)
@@ -303,11 +295,7 @@ int store_referral_get(store_tx_t *tx, int64_t id, store_referral_t *out, fy_err
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
-    read_referral(tx, s, out);
-    return 0;
+    return sq_row(tx, s, read_referral, out, e);
 }
 
 int store_referral_update(store_tx_t *tx, store_referral_t *r, fy_err_t *e)
@@ -522,8 +510,9 @@ int store_referrals_for_metrics(store_tx_t *tx, int64_t from_ms, int64_t to_ms, 
     "c.preventability, c.review_factors,"                                                                              \
     " c.reviewed_by, c.review_recorded_at"
 
-static void read_event(store_tx_t *tx, sqlite3_stmt *s, store_critical_event_t *ev)
+static void read_event(store_tx_t *tx, sqlite3_stmt *s, void *row)
 {
+    store_critical_event_t *ev = row;
     int c = 0;
     ev->id = sqlite3_column_int64(s, c++);
     ev->kind = sq_text(tx, s, c++);
@@ -590,11 +579,7 @@ int store_critical_event_get(store_tx_t *tx, int64_t id, store_critical_event_t 
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? 1 : sq_fail(tx, rc, e);
-    read_event(tx, s, out);
-    return 0;
+    return sq_row(tx, s, read_event, out, e);
 }
 
 int store_critical_event_find(store_tx_t *tx, const char *kind, int64_t woman_id, int64_t child_id, int64_t *id,
